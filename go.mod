@@ -1,0 +1,3 @@
+module github.com/rmmhunt/rmmhunt
+
+go 1.26.8
