@@ -409,7 +409,7 @@ type TakeOp struct {
 // SortKey is one key of sort/top: `Expr [asc|desc] [nulls first|last]`.
 type SortKey struct {
 	X     Expr
-	Desc  bool // true unless asc was written (KQL's default is desc)
+	Desc  bool   // true unless asc was written (KQL's default is desc)
 	Nulls string // "", "first" or "last" as written
 	Pos   token.Span
 }
@@ -512,9 +512,9 @@ type GenericOp struct {
 
 // RangeOp is `range x from A to B step S`.
 type RangeOp struct {
-	Name          *Ident
+	Name           *Ident
 	From, To, Step Expr
-	Pos           token.Span
+	Pos            token.Span
 }
 
 // PrintOp is `print [Name =] X, ...`.
