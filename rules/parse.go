@@ -565,8 +565,13 @@ func (d *decoder) query(v *yaml.Node) {
 				r.QueryPosExact = false
 				continue
 			}
+			// e is the original column of the line's first non-blank
+			// character minus its column in the query line: the column
+			// shift of this line. A tab expanded into the indentation
+			// and the start of the content still maps the text exactly.
 			ind := utf8.RuneCountInString(rep.lines[n-1]) - utf8.RuneCountInString(text)
-			o := rep.origCol(n, ind+1) - 1
+			w := leadingRunes(rep.lines[n-1])
+			o := leadingRunes(rep.orig[n-1]) - w + ind
 			if base < 0 {
 				base = o
 				continue

@@ -263,6 +263,8 @@ func (p *repaired) repairConnectors(tabs []int) map[int]bool {
 		inTypes  bool // inside "dataTypes:" with no inline value
 		typesCol int  // column of that dataTypes key
 		listCol  = -1 // column of the first dataTypes entry
+		// listMoved is true when the first entry was re-indented.
+		listMoved bool
 	)
 	reindent := func(i, to int, msg string) {
 		if hadTab[i] {
@@ -271,11 +273,14 @@ func (p *repaired) repairConnectors(tabs []int) map[int]bool {
 		o := p.orig[i]
 		rest := strings.TrimLeft(o, " \t")
 		col := leadingRunes(o) + 1
-		end := col + utf8.RuneCountInString(rest)
+		var end int
+		if i := strings.Index(rest, " #"); i >= 0 {
+			rest = rest[:i]
+		}
+		rest = strings.TrimRight(rest, " \t")
+		end = col + utf8.RuneCountInString(rest)
 		if k, _, ok := splitKey(rest); ok {
 			end = col + utf8.RuneCountInString(k)
-		} else if e := strings.IndexAny(rest, " \t#"); e > 0 {
-			end = col + utf8.RuneCountInString(rest[:e])
 		}
 		p.lines[i] = strings.Repeat(" ", to) + strings.TrimLeft(p.lines[i], " ")
 		p.notes = append(p.notes, repairNote{line: i + 1, col: col, endCol: end, msg: msg + " (repaired)"})
@@ -307,7 +312,7 @@ func (p *repaired) repairConnectors(tabs []int) map[int]bool {
 				}
 				keyCol = dashCol + len(rest) - len(item)
 				firstKey = k
-				inTypes, typesCol, listCol = k == "dataTypes" && v == "", keyCol, -1
+				inTypes, typesCol, listCol, listMoved = k == "dataTypes" && v == "", keyCol, -1, false
 				continue
 			}
 			if !inTypes {
@@ -317,14 +322,20 @@ func (p *repaired) repairConnectors(tabs []int) map[int]bool {
 			switch {
 			case listCol < 0 && ind <= dashCol:
 				listCol = typesCol + 2
-				reindent(i, listCol, fmt.Sprintf("dataTypes entry %s is indented %d spaces, which makes it a connector of its own instead of an entry of dataTypes", name, ind))
+				listMoved = true
+				reindent(i, listCol, fmt.Sprintf("dataTypes entry %s is indented %d spaces, at the connector's \"-\", where it reads as a connector of its own; moved under dataTypes", name, ind))
 			case listCol < 0 && ind < typesCol:
 				listCol = typesCol + 2
-				reindent(i, listCol, fmt.Sprintf("dataTypes entry %s is indented %d spaces, less than its key dataTypes (%d)", name, ind, typesCol))
+				listMoved = true
+				reindent(i, listCol, fmt.Sprintf("dataTypes entry %s is indented %d spaces, less than its key dataTypes (%d); moved under dataTypes", name, ind, typesCol))
 			case listCol < 0:
 				listCol = ind
 			case ind != listCol:
-				reindent(i, listCol, fmt.Sprintf("dataTypes entry %s is indented %d spaces instead of %d like the entry above", name, ind, listCol))
+				above := "the entry above"
+				if listMoved {
+					above = "the entry above after its repair"
+				}
+				reindent(i, listCol, fmt.Sprintf("dataTypes entry %s is indented %d spaces instead of %d like %s", name, ind, listCol, above))
 			}
 			continue
 		}
@@ -336,7 +347,7 @@ func (p *repaired) repairConnectors(tabs []int) map[int]bool {
 			if ind != keyCol {
 				reindent(i, keyCol, fmt.Sprintf("%s is indented %d spaces instead of %d like %s in the same connector", k, ind, keyCol, firstKey))
 			}
-			inTypes, typesCol, listCol = k == "dataTypes" && v == "", keyCol, -1
+			inTypes, typesCol, listCol, listMoved = k == "dataTypes" && v == "", keyCol, -1, false
 			continue
 		}
 		inTypes = false
