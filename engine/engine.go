@@ -1,0 +1,123 @@
+// Package engine executes bound KQL queries (package kql/binder) over
+// columnar batches (package table), with Kusto's semantics.
+//
+// Tables come from a Source; MemSource serves in-memory tables. Every now()
+// and ago() of one run sees the same reference time, given by the caller.
+// Predicates on dictionary-encoded string columns are decided once per
+// distinct value. The engine never parses query text.
+package engine
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+
+	"github.com/rmmhunt/rmmhunt/kql/binder"
+	"github.com/rmmhunt/rmmhunt/kql/types"
+	"github.com/rmmhunt/rmmhunt/table"
+)
+
+// BatchIterator yields batches until it returns (nil, nil).
+type BatchIterator interface {
+	Next() (*table.Batch, error)
+}
+
+// ScanRequest asks a Source for a table's rows.
+type ScanRequest struct {
+	Table string
+	// Columns are the columns to produce, in order; Sources[i] is the stored
+	// column to read when the data has no column named Columns[i].Name
+	// (aliases such as TimeGenerated → Timestamp). A column found under
+	// neither name reads as null.
+	Columns table.Schema
+	Sources []string
+}
+
+// Source provides table data.
+type Source interface {
+	Scan(ctx context.Context, req ScanRequest) (BatchIterator, error)
+}
+
+// Options configure one run.
+type Options struct {
+	// Now is the reference time (datetime ticks) that now() and ago() see.
+	Now int64
+}
+
+// Run executes a bound query and returns its whole result.
+func Run(ctx context.Context, root binder.Node, src Source, opts Options) (res *table.Table, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("engine: internal error: %v", r)
+		}
+	}()
+	rs := newRun(ctx, src, opts)
+	return rs.exec(root)
+}
+
+// runState is the state of one query run: reference time, data source and
+// caches of values computed once per run.
+type runState struct {
+	ctx        context.Context
+	src        Source
+	now        int64
+	constCache map[*binder.Call]types.Value
+	inLists    map[*binder.InList]*inList
+	regexes    map[string]*regexp.Regexp
+	scalars    map[*binder.Scalar]types.Value
+	ev         *evaluator
+}
+
+func newRun(ctx context.Context, src Source, opts Options) *runState {
+	rs := &runState{
+		ctx: ctx, src: src, now: opts.Now,
+		constCache: map[*binder.Call]types.Value{},
+		inLists:    map[*binder.InList]*inList{},
+		regexes:    map[string]*regexp.Regexp{},
+		scalars:    map[*binder.Scalar]types.Value{},
+	}
+	rs.ev = &evaluator{run: rs}
+	return rs
+}
+
+// exec runs n to completion.
+func (r *runState) exec(n binder.Node) (*table.Table, error) {
+	it, err := r.iter(n)
+	if err != nil {
+		return nil, err
+	}
+	t := &table.Table{Schema: n.Schema()}
+	for {
+		b, err := it.Next()
+		if err != nil {
+			return nil, err
+		}
+		if b == nil {
+			return t, nil
+		}
+		if b.N > 0 {
+			t.Batches = append(t.Batches, b)
+		}
+	}
+}
+
+// scalar evaluates a tabular expression used as a scalar: the first column of
+// its first row, or null when it has no row.
+func (r *runState) scalar(s *binder.Scalar) (types.Value, error) {
+	if v, ok := r.scalars[s]; ok {
+		return v, nil
+	}
+	t, err := r.exec(s.Input)
+	if err != nil {
+		return types.Value{}, err
+	}
+	v := types.NullOf(s.T)
+	for _, b := range t.Batches {
+		if b.N > 0 {
+			v = b.Cols[0].Get(0)
+			break
+		}
+	}
+	r.scalars[s] = v
+	return v, nil
+}
