@@ -1,0 +1,186 @@
+package ingest
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/rmmhunt/rmmhunt/schema"
+	"github.com/rmmhunt/rmmhunt/table"
+)
+
+// Options control how files are read.
+type Options struct {
+	// Table names the table of formats that do not carry one (CSV, NDJSON
+	// rows, API JSON). "" takes it from a row's Type column, the file name
+	// prefix or a directory component (see Load). Streaming records always
+	// use their category.
+	Table string
+	// Registry holds the known tables; nil means schema.Default().
+	Registry *schema.Registry
+	// BatchRows is the number of rows per batch; 0 means DefaultBatchRows.
+	BatchRows int
+	// MaxRejects caps how many rejects are listed in Result.Rejects; 0 means
+	// no cap. Counts stay exact when the list is capped.
+	MaxRejects int
+}
+
+// DefaultBatchRows is the number of rows per batch when Options.BatchRows
+// is 0.
+const DefaultBatchRows = 1 << 16
+
+// Format names an input format, detected from content.
+type Format string
+
+// The formats Load recognises.
+const (
+	// FormatStreaming is Defender's streaming API output: Event Hub
+	// messages {"records":[envelope, ...]} or storage-blob JSON Lines with
+	// one envelope {"time", "category", "properties"} per line.
+	FormatStreaming Format = "streaming"
+	// FormatAPI is an Advanced Hunting API or Graph runHuntingQuery
+	// response: {"Schema":[...], "Results":[...]}.
+	FormatAPI Format = "api"
+	// FormatLogAnalytics is a Log Analytics query API response:
+	// {"tables":[{"name", "columns", "rows"}]}.
+	FormatLogAnalytics Format = "loganalytics"
+	// FormatNDJSON is JSON Lines with one flat row object per line.
+	FormatNDJSON Format = "ndjson"
+	// FormatCSV is comma-separated text with a header row.
+	FormatCSV Format = "csv"
+	// FormatEmpty is a file holding nothing but white space.
+	FormatEmpty Format = "empty"
+)
+
+// Result is what a load produced.
+type Result struct {
+	// Tables holds every table that received rows, by name. All batches of
+	// a table share its schema: the documented columns in documented order,
+	// then extra columns in first-seen order.
+	Tables map[string]*table.Table
+	// Files has one entry per input file, in reading order.
+	Files []FileStats
+	// Read counts rows read (and unparseable units such as a bad line);
+	// Read == Stored + Rejected, always.
+	Read, Stored, Rejected int
+	// Rejects lists rejected rows in reading order (capped by
+	// Options.MaxRejects).
+	Rejects []Reject
+	// Warnings lists non-fatal notes: unknown columns kept, Timestamp
+	// filled from TimeGenerated, and the like.
+	Warnings []Warning
+}
+
+// FileStats describes one input file.
+type FileStats struct {
+	Path       string
+	Format     Format // the format detected from the file's first value or line
+	Compressed bool   // the file was gzip-compressed
+	Tables     []string
+	Read       int
+	Stored     int
+	Rejected   int
+	// Error is set when the file could not be read at all (it does not
+	// exist, its table cannot be told, its format is not supported).
+	Error string
+}
+
+// Reject is one row that could not be stored.
+type Reject struct {
+	File   string
+	Line   int // 1-based line of the defect, 0 when unknown
+	Column int // 1-based byte column of the defect in its line, 0 when unknown
+	Reason string
+	Raw    string // the row's text, truncated to MaxRawBytes
+}
+
+// MaxRawBytes is the most bytes of a rejected row kept in Reject.Raw.
+const MaxRawBytes = 1024
+
+func (r Reject) String() string {
+	if r.Column > 0 {
+		return fmt.Sprintf("%s:%d:%d: %s", r.File, r.Line, r.Column, r.Reason)
+	}
+	return fmt.Sprintf("%s:%d: %s", r.File, r.Line, r.Reason)
+}
+
+// Warning is a non-fatal note about a file.
+type Warning struct {
+	File    string
+	Line    int    // 1-based line where it first applied, 0 for the whole file
+	Column  string // the column it concerns, if any
+	Message string
+}
+
+func (w Warning) String() string {
+	if w.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", w.File, w.Line, w.Message)
+	}
+	return fmt.Sprintf("%s: %s", w.File, w.Message)
+}
+
+// Load reads every path — a file, or a directory walked recursively in
+// sorted order, skipping entries whose names start with '.' — and returns
+// the typed tables. Gzip input is recognised by its magic bytes and
+// decompressed. The format of each file is detected from its content.
+//
+// For formats that do not name their table, the table is Options.Table;
+// else a row's Type column when it names a known table; else the longest
+// known table name that prefixes the file's base name
+// (DeviceProcessEvents-2026-11.csv); else a directory named am-<Table>
+// (Log Analytics export) or insights-logs-advancedhunting-<table>
+// (streaming to storage).
+//
+// Bad rows never stop a load: they are counted and listed in Rejects. Files
+// that cannot be read at all are noted in their FileStats.Error, and Load
+// then returns the complete Result together with an error joining those
+// file errors. An unknown Options.Table is an error before anything is read.
+func Load(paths []string, opts Options) (*Result, error) {
+	l, err := newLoader(opts)
+	if err != nil {
+		return nil, err
+	}
+	files, walkErrs := expandPaths(paths)
+	for _, we := range walkErrs {
+		l.fileError(FileStats{Path: we.path}, we.err)
+	}
+	for _, p := range files {
+		l.loadFile(p)
+	}
+	return l.finish()
+}
+
+// LoadReader reads one input from r; name is used in messages and, like a
+// file path, to tell the table.
+func LoadReader(name string, r io.Reader, opts Options) (*Result, error) {
+	l, err := newLoader(opts)
+	if err != nil {
+		return nil, err
+	}
+	l.loadStream(name, r)
+	return l.finish()
+}
+
+type pathError struct {
+	path string
+	err  error
+}
+
+func (l *loader) loadFile(path string) {
+	fh, err := os.Open(path)
+	if err != nil {
+		l.fileError(FileStats{Path: path}, unwrapPathError(err))
+		return
+	}
+	defer fh.Close()
+	l.loadStream(path, fh)
+}
+
+func unwrapPathError(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}

@@ -1,0 +1,251 @@
+package ingest
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"unicode/utf8"
+
+	"github.com/rmmhunt/rmmhunt/schema"
+	"github.com/rmmhunt/rmmhunt/table"
+)
+
+// loader is the state of one Load: the tables built so far and the result.
+type loader struct {
+	opts      Options
+	reg       *schema.Registry
+	batchRows int
+	res       *Result
+	accs      map[string]*tableAcc
+	errs      []error
+	dropped   int // rejects left off the list (Options.MaxRejects)
+}
+
+func newLoader(opts Options) (*loader, error) {
+	reg := opts.Registry
+	if reg == nil {
+		reg = schema.Default()
+	}
+	if opts.Table != "" {
+		t := tableNamed(reg, opts.Table)
+		if t == "" {
+			msg := fmt.Sprintf("ingest: unknown table %q", opts.Table)
+			if s := reg.Suggest(opts.Table); s != "" {
+				msg += fmt.Sprintf(" (did you mean %s?)", s)
+			}
+			return nil, errors.New(msg)
+		}
+		opts.Table = t
+	}
+	rows := opts.BatchRows
+	if rows <= 0 {
+		rows = DefaultBatchRows
+	}
+	return &loader{
+		opts:      opts,
+		reg:       reg,
+		batchRows: rows,
+		res:       &Result{Tables: map[string]*table.Table{}},
+		accs:      map[string]*tableAcc{},
+	}, nil
+}
+
+// fileError records a file that could not be read at all.
+func (l *loader) fileError(st FileStats, err error) {
+	st.Error = err.Error()
+	l.res.Files = append(l.res.Files, st)
+	l.errs = append(l.errs, fmt.Errorf("%s: %w", st.Path, err))
+}
+
+func (l *loader) acc(name string) *tableAcc {
+	a := l.accs[name]
+	if a == nil {
+		def, _ := l.reg.Lookup(name)
+		a = &tableAcc{name: name, def: def, extraSet: map[string]bool{}}
+		l.accs[name] = a
+	}
+	return a
+}
+
+func (l *loader) addReject(r Reject) {
+	if l.opts.MaxRejects > 0 && len(l.res.Rejects) >= l.opts.MaxRejects {
+		l.dropped++
+		return
+	}
+	l.res.Rejects = append(l.res.Rejects, r)
+}
+
+// loadStream reads one input.
+func (l *loader) loadStream(name string, r io.Reader) {
+	f := &fileState{
+		l:         l,
+		name:      name,
+		stats:     FileStats{Path: name},
+		fileTable: l.opts.Table,
+		sinks:     map[string]*sink{},
+		warned:    map[string]bool{},
+	}
+	if f.fileTable == "" {
+		f.fileTable = tableFromPath(l.reg, name)
+	}
+	err := f.read(r)
+	for _, t := range sortedKeys(f.sinks) {
+		s := f.sinks[t]
+		s.flush()
+		f.stats.Tables = append(f.stats.Tables, t)
+	}
+	if f.stats.Format == "" && err == nil {
+		f.stats.Format = FormatEmpty
+	}
+	l.res.Read += f.stats.Read
+	l.res.Stored += f.stats.Stored
+	l.res.Rejected += f.stats.Rejected
+	if err != nil {
+		l.fileError(f.stats, err)
+		return
+	}
+	l.res.Files = append(l.res.Files, f.stats)
+}
+
+// finish builds the tables and returns the result.
+func (l *loader) finish() (*Result, error) {
+	for _, name := range sortedKeys(l.accs) {
+		a := l.accs[name]
+		l.res.Tables[name] = a.build(func(msg string) {
+			l.res.Warnings = append(l.res.Warnings, Warning{Message: msg})
+		})
+	}
+	if l.dropped > 0 {
+		l.res.Warnings = append(l.res.Warnings, Warning{
+			Message: fmt.Sprintf("%d more rejected rows not listed (MaxRejects %d)", l.dropped, l.opts.MaxRejects)})
+	}
+	return l.res, errors.Join(l.errs...)
+}
+
+// fileState is the state of reading one file.
+type fileState struct {
+	l         *loader
+	name      string
+	stats     FileStats
+	fileTable string // from Options.Table or the path; "" when neither tells
+	sinks     map[string]*sink
+	warned    map[string]bool
+	routed    bool              // some row has been given a table
+	typeCache map[string]string // Type column value → known table or ""
+	scratch   []byte            // unescaped strings of the current row
+	memBufs   [3][]member       // member lists by nesting level
+	pos       posMap
+}
+
+// member is one key/value pair of a JSON object: the key (unescaped) and the
+// value's span in the input.
+type member struct {
+	key    []byte
+	vs, ve int
+}
+
+func (f *fileState) setFormat(ft Format) {
+	if f.stats.Format == "" {
+		f.stats.Format = ft
+	}
+}
+
+func (f *fileState) sink(table string) *sink {
+	s := f.sinks[table]
+	if s == nil {
+		s = newSink(f, f.l.acc(table))
+		f.sinks[table] = s
+	}
+	return s
+}
+
+// warnOnce records a warning the first time key is seen in this file.
+func (f *fileState) warnOnce(line int, column, key, msg string) {
+	if f.warned[key] {
+		return
+	}
+	f.warned[key] = true
+	f.l.res.Warnings = append(f.l.res.Warnings, Warning{File: f.name, Line: line, Column: column, Message: msg})
+}
+
+// reject counts one unit read and rejected.
+func (f *fileState) reject(line, col int, reason string, raw []byte) {
+	f.stats.Read++
+	f.stats.Rejected++
+	f.l.addReject(Reject{File: f.name, Line: line, Column: col, Reason: reason, Raw: truncRaw(raw)})
+}
+
+// rejectAt rejects a unit whose defect is at offset off of f.pos's data.
+func (f *fileState) rejectAt(off int, reason string, raw []byte) {
+	line, col := f.pos.at(off)
+	f.reject(line, col, reason, raw)
+}
+
+// truncRaw keeps at most MaxRawBytes of raw, not splitting a UTF-8
+// sequence.
+func truncRaw(raw []byte) string {
+	if len(raw) <= MaxRawBytes {
+		return string(raw)
+	}
+	cut := MaxRawBytes
+	for i := 0; i < utf8.UTFMax && cut > 0 && !utf8.RuneStart(raw[cut]); i++ {
+		cut--
+	}
+	return string(raw[:cut])
+}
+
+// prepScratch readies the unescape buffer for a row of n bytes: strings
+// unescaped from a row never need more room than the row itself, so the
+// buffer never moves while the row is assembled.
+func (f *fileState) prepScratch(n int) {
+	if cap(f.scratch) < n {
+		f.scratch = make([]byte, 0, max(n, 2*cap(f.scratch)))
+	}
+	f.scratch = f.scratch[:0]
+}
+
+// errNoTable is the file-level error for rows whose table cannot be told.
+func (f *fileState) errNoTable() error {
+	return errors.New("cannot tell which table the rows belong to: set the table name explicitly, " +
+		"name the file after its table (e.g. DeviceProcessEvents.jsonl), or include a Type column naming it")
+}
+
+// typeTable returns the known table named by a Type column value, or "".
+func (f *fileState) typeTable(v []byte) string {
+	if t, ok := f.typeCache[string(v)]; ok {
+		return t
+	}
+	t := ""
+	if _, ok := f.l.reg.Lookup(string(v)); ok {
+		t = string(v)
+	}
+	if f.typeCache == nil {
+		f.typeCache = map[string]string{}
+	}
+	if len(f.typeCache) < 4096 {
+		f.typeCache[string(v)] = t
+	}
+	return t
+}
+
+// noTableReason explains a row without a table in a file whose other rows
+// had one.
+const noTableReason = "cannot tell the row's table: its Type column names no known table and the file name names none"
+
+// showJSON shows a raw JSON value in a reject message, shortened.
+func showJSON(v []byte) string { return shorten(string(v)) }
+
+// showText quotes a text value in a reject message, shortened.
+func showText(v string) string { return fmt.Sprintf("%q", shorten(v)) }
+
+func shorten(v string) string {
+	const limit = 80
+	if len(v) <= limit {
+		return v
+	}
+	cut := limit
+	for cut > 0 && !utf8.RuneStart(v[cut]) {
+		cut--
+	}
+	return v[:cut] + "…"
+}
