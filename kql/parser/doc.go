@@ -1,0 +1,36 @@
+// Package parser builds the syntax tree (package ast) of a KQL query with a
+// hand-written recursive-descent parser over the tokens of package scanner.
+//
+// ParseQuery parses a whole query: let, set and declare statements separated
+// by semicolons and the tabular expression they lead to. ParseExpr parses one
+// scalar expression. Both return every diagnostic they found: on a syntax
+// error the parser records a message with a precise span (for example
+// `expected ")" but found "|"`), skips to the next `|` or `;` and carries on,
+// so several errors are reported in one pass. They never panic; an internal
+// failure becomes a diagnostic.
+//
+// Keywords are contextual, as in Kusto: `count`, `by`, `kind`, `range`,
+// `type` and the like are operator words only where an operator or clause can
+// start, and plain names everywhere else. Operators with a dash in their name
+// (mv-expand, project-away, parse-where, ...) are recognised where an
+// operator is expected.
+//
+// Shapes worth knowing when consuming the tree:
+//
+//   - Integer literals written in hex (0x1F) get their decimal value in
+//     BasicLit.Value; booleans are "true" or "false" whatever their case.
+//   - Adjacent string literals are joined into one BasicLit.
+//   - Inside dynamic(...) a negative number is folded into one BasicLit
+//     ("-1"); elsewhere it is a UnaryExpr.
+//   - The right side of join/lookup and the legs of union are stored without
+//     their parentheses; a wildcard leg or project-away pattern (Device*) is
+//     an *ast.Ident whose name contains '*'.
+//   - Conditions of join ... on A and B are split into separate On entries.
+//   - Operators without a dedicated node (render, make-series, top-nested,
+//     mv-apply, serialize, ...) and the sources find, search and externaldata
+//     become *ast.GenericOp with the raw source text; Args holds the
+//     arguments when they form a plain expression list (for externaldata:
+//     the schema as a *ast.TypeExpr, the URLs, then the `with` properties).
+//
+// The parser does not resolve names or check types; that is the binder's job.
+package parser
