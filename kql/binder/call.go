@@ -90,6 +90,13 @@ func (b *binder) bindCall(sc *scope, row *rowScope, x *ast.CallExpr) Expr {
 	case "materialize":
 		b.errorf(x.Pos, "materialize() returns a table and cannot be used as a scalar")
 		return unknownExpr(x.Pos)
+	case "string":
+		if len(x.Args) == 1 {
+			if id, ok := x.Args[0].(*ast.Ident); ok && id.Name == "null" {
+				b.errorf(x.Pos, "string(null) does not exist: strings are never null; use \"\"")
+				return unknownExpr(x.Pos)
+			}
+		}
 	}
 	f, ok := builtins.Lookup(name)
 	if !ok {

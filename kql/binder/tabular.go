@@ -203,17 +203,17 @@ func (b *binder) bindSourceOp(sc *scope, op ast.Operator) Node {
 	case *ast.UnionOp:
 		return b.bindUnion(sc, nil, x)
 	case *ast.PrintOp:
-		v := &Values{}
+		// print is a projection over a single row with no columns.
+		base := &Values{Rows: [][]types.Value{{}}}
+		row := &rowScope{}
+		p := &Project{Input: base}
 		names := newNameSet()
-		row := make([]types.Value, 0, len(x.Columns))
+		ok := true
 		for i, c := range x.Columns {
-			e := b.bindScalar(sc, nil, c.X)
-			cv, ok := fold(e)
-			if !ok {
-				if !isUnknown(e) {
-					b.unsupported(c.Pos, "print of a non-constant expression is not supported yet")
-				}
-				return nil
+			e := b.bindScalar(sc, row, c.X)
+			if isUnknown(e) {
+				ok = false
+				continue
 			}
 			name := ""
 			if len(c.Names) > 0 {
@@ -221,14 +221,17 @@ func (b *binder) bindSourceOp(sc *scope, op ast.Operator) Node {
 			} else {
 				name = "print_" + strconv.Itoa(i)
 			}
-			if cv.Type == types.Null {
-				cv = types.NullOf(types.Dynamic)
+			t := e.Type()
+			if t == types.Null {
+				t = types.Dynamic
 			}
-			v.Columns = append(v.Columns, table.Field{Name: names.add(name), Type: cv.Type})
-			row = append(row, cv)
+			p.Exprs = append(p.Exprs, e)
+			p.Columns = append(p.Columns, table.Field{Name: names.add(name), Type: t})
 		}
-		v.Rows = [][]types.Value{row}
-		return v
+		if !ok {
+			return nil
+		}
+		return p
 	case *ast.GenericOp:
 		b.unsupported(x.Pos, "the %s operator is not supported yet", x.Name)
 		return nil
