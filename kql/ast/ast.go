@@ -462,7 +462,10 @@ type MvExpandOp struct {
 	Params  []*OpParam
 	Columns []*MvExpandColumn
 	Limit   Expr
-	Pos     token.Span
+	// Legacy is true for the deprecated spelling `mvexpand`, whose default
+	// row limit is 128 instead of 2,147,483,647.
+	Legacy bool
+	Pos    token.Span
 }
 
 // MvExpandColumn is one expanded column.
