@@ -1,0 +1,287 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/rmmhunt/rmmhunt/gen"
+	"github.com/rmmhunt/rmmhunt/hunt"
+	"github.com/rmmhunt/rmmhunt/kql/binder"
+	"github.com/rmmhunt/rmmhunt/kql/diag"
+	"github.com/rmmhunt/rmmhunt/query"
+	"github.com/rmmhunt/rmmhunt/report"
+	"github.com/rmmhunt/rmmhunt/rules"
+	"github.com/rmmhunt/rmmhunt/schema"
+)
+
+func newQueryCmd(e *env) *cobra.Command {
+	var d dataFlags
+	var file string
+	c := &cobra.Command{
+		Use:   "query [--data PATH]... [--table T] [--now TIME] [--format table|json|csv] (KQL | -f FILE)",
+		Short: "Run one KQL query over Defender exports",
+		Args:  cobra.ArbitraryArgs,
+		RunE: func(c *cobra.Command, args []string) error {
+			format, err := report.ParseFormat(d.format)
+			if err != nil {
+				return usageErr("%v", err)
+			}
+			name, text, err := readQueryArg(e, args, file)
+			if err != nil {
+				return err
+			}
+			src, err := loadData(e, &d)
+			if err != nil {
+				return err
+			}
+			now, err := referenceTime(e, &d, src)
+			if err != nil {
+				return err
+			}
+			q, err := query.CompileString(name, text, src.Catalog())
+			if q != nil && q.Diags != nil && len(q.Diags.Items) > 0 {
+				fmt.Fprint(e.stderr, q.Diags.Format())
+			}
+			if err != nil {
+				return quietExit(ExitError)
+			}
+			t, err := q.Run(context.Background(), src, now)
+			if err != nil {
+				return failErr(err)
+			}
+			if err := report.WriteTable(e.stdout, t, format); err != nil {
+				return failErr(err)
+			}
+			return nil
+		},
+	}
+	d.register(c)
+	c.Flags().StringVarP(&file, "file", "f", "", "read the query from FILE ('-' for standard input)")
+	return c
+}
+
+func newHuntCmd(e *env) *cobra.Command {
+	var d dataFlags
+	var rulePaths []string
+	c := &cobra.Command{
+		Use:   "hunt --rules PATH... [--data PATH]... [--now TIME] [--format table|json|csv]",
+		Short: "Run Sentinel hunting rules over Defender exports and print the findings",
+		Args:  cobra.NoArgs,
+		RunE: func(c *cobra.Command, args []string) error {
+			format, err := report.ParseFormat(d.format)
+			if err != nil {
+				return usageErr("%v", err)
+			}
+			if len(rulePaths) == 0 {
+				return usageErr("--rules is required (a rule file or a directory of rules)")
+			}
+			var all []*rules.Rule
+			failed := false
+			for _, p := range rulePaths {
+				rs, diags, err := rules.Load(p)
+				if diags != nil && len(diags.Lists) > 0 {
+					fmt.Fprint(e.stderr, diags.Format())
+					if diags.HasErrors() {
+						failed = true
+					}
+				}
+				if err != nil {
+					return failErr(err)
+				}
+				all = append(all, rs...)
+			}
+			if len(all) == 0 {
+				return failErr(fmt.Errorf("no rule found in %s", strings.Join(rulePaths, ", ")))
+			}
+			src, err := loadData(e, &d)
+			if err != nil {
+				return err
+			}
+			now, err := referenceTime(e, &d, src)
+			if err != nil {
+				return err
+			}
+			res := hunt.Run(context.Background(), all, src, now)
+			for _, rr := range res.Rules {
+				if rr.Diags != nil && len(rr.Diags.Items) > 0 {
+					fmt.Fprint(e.stderr, rr.Diags.Format())
+				}
+				if rr.Err != nil {
+					failed = true
+					if rr.Diags == nil || !rr.Diags.HasErrors() {
+						fmt.Fprintf(e.stderr, "%s: %v\n", rr.Rule.Path, rr.Err)
+					}
+				}
+			}
+			if err := report.WriteFindings(e.stdout, res, format); err != nil {
+				return failErr(err)
+			}
+			if failed {
+				return quietExit(ExitError)
+			}
+			return nil
+		},
+	}
+	d.register(c)
+	c.Flags().StringArrayVar(&rulePaths, "rules", nil, "rule file or directory of rules (repeatable)")
+	return c
+}
+
+func newCheckCmd(e *env) *cobra.Command {
+	var file string
+	c := &cobra.Command{
+		Use:   "check (KQL | -f FILE | RULE.yaml...)",
+		Short: "Parse and bind a query or rule files without running them",
+		Long: "Parse and bind only. Exit 0 when valid, 1 when invalid, 3 when the KQL is valid\n" +
+			"but uses something rmmhunt does not support yet (named in the message).",
+		Args: cobra.ArbitraryArgs,
+		RunE: func(c *cobra.Command, args []string) error {
+			cat := binder.SchemaCatalog(schema.Default())
+			if file == "" && len(args) > 0 && looksLikeRules(args) {
+				return checkRules(e, args, cat)
+			}
+			name, text, err := readQueryArg(e, args, file)
+			if err != nil {
+				return err
+			}
+			q, _ := query.CompileString(name, text, cat)
+			return reportCheck(e, []*diag.List{q.Diags}, 1)
+		},
+	}
+	c.Flags().StringVarP(&file, "file", "f", "", "read the query from FILE ('-' for standard input)")
+	return c
+}
+
+// looksLikeRules reports whether every argument names a YAML file or a
+// directory.
+func looksLikeRules(args []string) bool {
+	for _, a := range args {
+		if rules.IsRuleFile(a) {
+			continue
+		}
+		if st, err := os.Stat(a); err == nil && st.IsDir() {
+			continue
+		}
+		return false
+	}
+	return true
+}
+
+func checkRules(e *env, paths []string, cat binder.Catalog) error {
+	var lists []*diag.List
+	n := 0
+	for _, p := range paths {
+		rs, diags, err := rules.Load(p)
+		if diags != nil {
+			lists = append(lists, diags.Lists...)
+		}
+		if err != nil {
+			return failErr(err)
+		}
+		for _, r := range rs {
+			n++
+			q, _ := query.Compile(r.QueryFile(), cat)
+			if q.Diags != nil && len(q.Diags.Items) > 0 {
+				lists = append(lists, q.Diags)
+			}
+		}
+	}
+	if n == 0 && len(lists) == 0 {
+		return failErr(fmt.Errorf("no rule file found in %s", strings.Join(paths, ", ")))
+	}
+	return reportCheck(e, lists, n)
+}
+
+// reportCheck prints diagnostics and decides the exit code: 1 if any genuine
+// error, 3 if the only errors are unsupported constructs, 0 otherwise.
+func reportCheck(e *env, lists []*diag.List, checked int) error {
+	errorsN, unsupportedN, warningsN := 0, 0, 0
+	for _, l := range lists {
+		if l == nil {
+			continue
+		}
+		fmt.Fprint(e.stdout, l.Format())
+		for _, d := range l.Items {
+			switch {
+			case d.Severity == diag.Error && d.Unsupported:
+				unsupportedN++
+			case d.Severity == diag.Error:
+				errorsN++
+			case d.Severity == diag.Warning:
+				warningsN++
+			}
+		}
+	}
+	if checked > 1 || errorsN+unsupportedN+warningsN > 0 {
+		fmt.Fprintf(e.stdout, "checked %d: %d error%s, %d unsupported, %d warning%s\n",
+			checked, errorsN, plural(errorsN), unsupportedN, warningsN, plural(warningsN))
+	}
+	switch {
+	case errorsN > 0:
+		return quietExit(ExitError)
+	case unsupportedN > 0:
+		return quietExit(ExitUnsupported)
+	}
+	return nil
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+func newGenCmd(e *env) *cobra.Command {
+	var (
+		out          string
+		devices      int
+		days         int
+		seed         int64
+		end          string
+		gzip         bool
+		rowsPerDevDy int
+	)
+	c := &cobra.Command{
+		Use:   "gen --out DIR [--devices N] [--days D] [--seed S] [--end TIME]",
+		Short: "Write deterministic synthetic fleet telemetry (streaming API format) and its truth.json",
+		Args:  cobra.NoArgs,
+		RunE: func(c *cobra.Command, args []string) error {
+			if out == "" {
+				return usageErr("--out is required")
+			}
+			if devices < 1 || days < 1 {
+				return usageErr("--devices and --days must be at least 1")
+			}
+			opts := gen.Options{Devices: devices, Days: days, Seed: seed, OutDir: out, Gzip: gzip, RowsPerDeviceDay: rowsPerDevDy}
+			if end != "" {
+				t, err := time.Parse(time.RFC3339Nano, end)
+				if err != nil {
+					return usageErr("--end %q is not an RFC 3339 time", end)
+				}
+				opts.End = t
+			}
+			truth, err := gen.Generate(opts)
+			if err != nil {
+				return failErr(err)
+			}
+			fmt.Fprintf(e.stdout, "wrote %d devices, %d days, %d RMM installs, %d decoys to %s (truth in %s)\n",
+				devices, days, len(truth.Installs), len(truth.Decoys), out, filepath.Join(out, gen.TruthFile))
+			return nil
+		},
+	}
+	c.Flags().StringVar(&out, "out", "", "output directory")
+	c.Flags().IntVar(&devices, "devices", 50, "number of devices")
+	c.Flags().IntVar(&days, "days", 10, "number of days of data, ending at --end")
+	c.Flags().Int64Var(&seed, "seed", 1, "random seed (same flags, same bytes)")
+	c.Flags().StringVar(&end, "end", "", "newest timestamp of the data, RFC 3339 (default 2026-11-20T12:00:00Z)")
+	c.Flags().BoolVar(&gzip, "gzip", false, "write gzip-compressed files")
+	c.Flags().IntVar(&rowsPerDevDy, "rows-per-device-day", 0, "mean background rows per device and day (0: default)")
+	return c
+}
