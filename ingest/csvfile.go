@@ -88,11 +88,12 @@ func (c *csvState) rows() error {
 	for {
 		rec, err := c.cr.Read()
 		if quoteErr != nil {
-			reason := "CSV: " + quoteErr.Err.Error()
 			if errors.Is(err, io.EOF) {
-				reason = fmt.Sprintf("truncated CSV: the quoted field starting on line %d is not closed", quoteErr.StartLine+c.line0-1)
+				line, _ := c.pos(quoteErr.StartLine, 0)
+				c.reject(quoteErr.StartLine, 0, fmt.Sprintf("truncated CSV: the quoted field starting on line %d is not closed", line), nil)
+			} else {
+				c.reject(quoteErr.Line, quoteErr.Column, "CSV: "+quoteErr.Err.Error(), nil)
 			}
-			c.reject(quoteErr.Line, quoteErr.Column, reason, nil)
 			quoteErr = nil
 		}
 		if errors.Is(err, io.EOF) {

@@ -14,7 +14,7 @@ import (
 // line is rejected on its own. When the first line is only the start of a
 // value, the input is one or more multi-line documents (API responses,
 // pretty-printed messages) and is read whole.
-func (f *fileState) readJSON(br *bufio.Reader, line0, col0 int) {
+func (f *fileState) readJSON(br *bufio.Reader, line0, col0 int) error {
 	lr := newLineReader(br, line0-1)
 	lr.max = math.MaxInt // the first line decides the mode; keep it whole
 	first, err := lr.next()
@@ -24,8 +24,7 @@ func (f *fileState) readJSON(br *bufio.Reader, line0, col0 int) {
 		doc = append(append(doc, first...), '\n')
 		rest, rerr := io.ReadAll(br)
 		doc = append(doc, rest...)
-		f.readDoc(doc, line0, col0, rerr)
-		return
+		return f.readDoc(doc, line0, col0, rerr)
 	}
 	for {
 		if err != nil && !errors.Is(err, errLineTooLong) {
@@ -35,17 +34,17 @@ func (f *fileState) readJSON(br *bufio.Reader, line0, col0 int) {
 			} else {
 				f.reject(lr.line, 0, fmt.Sprintf("%s after line %d", describeReadErr(err, f.stats.Compressed), lr.line-1), nil)
 			}
-			return
+			return nil
 		}
 		if errors.Is(err, errLineTooLong) {
 			f.reject(lr.line, 0, "line longer than 64 MiB", nil)
-		} else {
-			f.readLine(first, lr.line, col0)
+		} else if err := f.readLine(first, lr.line, col0); err != nil {
+			return err
 		}
 		col0 = 0
 		first, err = lr.next()
 		if err == io.EOF {
-			return
+			return nil
 		}
 	}
 }
@@ -59,27 +58,36 @@ func incompleteJSON(line []byte) bool {
 	return errors.As(err, &se) && se.eof
 }
 
-// readLine reads one line of JSON Lines input.
-func (f *fileState) readLine(line []byte, n, col0 int) {
+// fatalError ends the reading of a file: its rows cannot be used at all.
+type fatalError struct{ error }
+
+// readLine reads one line of JSON Lines input. It returns only fatal
+// errors; a bad line is rejected.
+func (f *fileState) readLine(line []byte, n, col0 int) error {
 	i := skipSpace(line, 0)
 	if i == len(line) {
-		return // blank line
+		return nil // blank line
 	}
 	f.pos.reset(line, n, col0)
 	end, err := f.topValue(line, i)
 	if err != nil {
+		var fe fatalError
+		if errors.As(err, &fe) {
+			return fe.error
+		}
 		f.syntaxReject(err, line)
-		return
+		return nil
 	}
 	if j := skipSpace(line, end); j < len(line) {
 		f.rejectAt(j, "JSON syntax error: unexpected data after the value", line)
 	}
+	return nil
 }
 
 // readDoc reads whole-document JSON input: one or more top-level values.
 // A syntax error ends the document; rows before it are kept. rerr is the
-// error that ended reading, if any.
-func (f *fileState) readDoc(doc []byte, line0, col0 int, rerr error) {
+// error that ended reading, if any. It returns only fatal errors.
+func (f *fileState) readDoc(doc []byte, line0, col0 int, rerr error) error {
 	f.pos.reset(doc, line0, col0)
 	i := 0
 	for {
@@ -89,19 +97,24 @@ func (f *fileState) readDoc(doc []byte, line0, col0 int, rerr error) {
 		}
 		end, err := f.topValue(doc, i)
 		if err != nil {
+			var fe fatalError
 			var se *syntaxError
-			if rerr != nil && errors.As(err, &se) && se.eof {
+			switch {
+			case errors.As(err, &fe):
+				return fe.error
+			case rerr != nil && errors.As(err, &se) && se.eof:
 				f.rejectAt(se.off, describeReadErr(rerr, f.stats.Compressed)+": the JSON document is incomplete", f.pos.lineText(se.off))
-				return
+			default:
+				f.syntaxReject(err, f.pos.lineText(errOffset(err)))
 			}
-			f.syntaxReject(err, f.pos.lineText(errOffset(err)))
-			return
+			return nil
 		}
 		i = end
 	}
 	if rerr != nil {
 		f.rejectAt(len(doc), describeReadErr(rerr, f.stats.Compressed), nil)
 	}
+	return nil
 }
 
 func errOffset(err error) int {

@@ -206,8 +206,8 @@ func (f *fileState) prepScratch(n int) {
 
 // errNoTable is the file-level error for rows whose table cannot be told.
 func (f *fileState) errNoTable() error {
-	return errors.New("cannot tell which table the rows belong to: set the table name explicitly, " +
-		"name the file after its table (e.g. DeviceProcessEvents.jsonl), or include a Type column naming it")
+	return fatalError{errors.New("cannot tell which table the rows belong to: set the table name explicitly, " +
+		"name the file after its table (e.g. DeviceProcessEvents.jsonl), or include a Type column naming it")}
 }
 
 // typeTable returns the known table named by a Type column value, or "".

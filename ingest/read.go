@@ -62,8 +62,7 @@ func (f *fileState) read(r io.Reader) error {
 		}
 		br.UnreadByte()
 		if c == '{' || c == '[' {
-			f.readJSON(br, line, col)
-			return nil
+			return f.readJSON(br, line, col)
 		}
 		head, _ := br.Peek(512)
 		if bytes.IndexByte(head, 0) >= 0 {
