@@ -146,43 +146,68 @@ var yamlLine = regexp.MustCompile(`^yaml: line (\d+): `)
 // yamlErrorLine returns the 1-based line of a YAML syntax error and its
 // message without the "yaml: line N:" prefix. yaml.v3 reports the line where
 // the enclosing construct starts (a mapping, a block scalar), which is often
-// lines before the offending one; the line is found by decoding ever longer
-// prefixes of the text from there and taking the first that fails with the
-// same message.
+// lines before the offending one. The offending line is the first one whose
+// prefix of the text fails to decode with the same message; it is found by
+// binary search from the reported line, since once the offending line is in
+// a prefix, every longer prefix fails the same way.
 func yamlErrorLine(text string, err error) (int, string) {
-	msg := err.Error()
-	line := 1
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
-		line, _ = strconv.Atoi(m[1])
-		msg = msg[len(m[0]):]
-	} else {
-		msg = strings.TrimPrefix(msg, "yaml: ")
+	msg, line := yamlMessage(err)
+	if line < 1 {
+		line = 1
 	}
 	lines := strings.Split(text, "\n")
-	for n := max(line, 1); n <= len(lines); n++ {
+	fails := func(n int) bool {
 		var probe yaml.Node
 		e := yaml.Unmarshal([]byte(strings.Join(lines[:n], "\n")+"\n"), &probe)
 		if e == nil {
-			continue
+			return false
 		}
-		pm := e.Error()
-		if m := yamlLine.FindStringSubmatch(pm); m != nil {
-			pm = pm[len(m[0]):]
+		m, _ := yamlMessage(e)
+		return m == msg
+	}
+	lo, hi := line, len(lines)
+	if lo > hi || !fails(hi) {
+		return line, msg
+	}
+	for lo < hi {
+		mid := lo + (hi-lo)/2
+		if fails(mid) {
+			hi = mid
 		} else {
-			pm = strings.TrimPrefix(pm, "yaml: ")
-		}
-		if pm == msg {
-			return n, msg
+			lo = mid + 1
 		}
 	}
-	return line, msg
+	return lo, msg
+}
+
+// yamlMessage splits a yaml.v3 error into its message and line (0 when the
+// error has none).
+func yamlMessage(err error) (string, int) {
+	msg := err.Error()
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		return msg[len(m[0]):], n
+	}
+	return strings.TrimPrefix(msg, "yaml: "), 0
 }
 
 // posMap converts YAML line:column positions of the repaired text into byte
 // offsets of the original text.
 type posMap struct {
-	src *token.File
-	rep *repaired
+	src     *token.File
+	rep     *repaired
+	lineOff []int  // byte offset of each original line, computed on first use
+	ascii   []bool // whether each original line is ASCII (columns are bytes)
+}
+
+// isASCII reports whether s holds only ASCII characters.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // at returns the offset of 1-based line and rune column col. When repaired is
@@ -195,11 +220,21 @@ func (m *posMap) at(line, col int, repaired bool) token.Pos {
 	if repaired {
 		col = m.rep.origCol(line, col)
 	}
-	off := 0
-	for i := 0; i < line-1; i++ {
-		off += len(m.rep.orig[i]) + 1
+	if m.lineOff == nil {
+		m.lineOff = make([]int, len(m.rep.orig))
+		m.ascii = make([]bool, len(m.rep.orig))
+		for i, l := range m.rep.orig {
+			if i > 0 {
+				m.lineOff[i] = m.lineOff[i-1] + len(m.rep.orig[i-1]) + 1
+			}
+			m.ascii[i] = isASCII(l)
+		}
 	}
+	off := m.lineOff[line-1]
 	text := m.rep.orig[line-1]
+	if m.ascii[line-1] {
+		return token.Pos(off + min(max(col-1, 0), len(text)))
+	}
 	for c := 1; c < col && len(text) > 0; c++ {
 		_, n := utf8.DecodeRuneInString(text)
 		text = text[n:]
@@ -366,10 +401,7 @@ func (d *decoder) mapping(root *yaml.Node) {
 // suggest returns the known key that key differs from only in case or
 // punctuation, or "".
 func suggest(key string) string {
-	fold := func(s string) string {
-		return strings.ToLower(strings.NewReplacer("_", "", "-", "", " ", "").Replace(s))
-	}
-	f := fold(key)
+	f := foldName(key)
 	var keys []string
 	for k := range modelled {
 		keys = append(keys, k)
@@ -379,7 +411,7 @@ func suggest(key string) string {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		if fold(k) == f {
+		if foldName(k) == f {
 			return k
 		}
 	}

@@ -60,9 +60,12 @@ func CanonicalTactic(s string) (name string, ok bool) {
 	return "", false
 }
 
+// nameSeparators are removed by foldName.
+var nameSeparators = strings.NewReplacer(" ", "", "-", "", "_", "")
+
 // foldName lower-cases s and removes spaces, hyphens and underscores.
 func foldName(s string) string {
-	return strings.ToLower(strings.NewReplacer(" ", "", "-", "", "_", "").Replace(s))
+	return strings.ToLower(nameSeparators.Replace(s))
 }
 
 // canonical returns the entry of list equal to s ignoring case, or "".
