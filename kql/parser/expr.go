@@ -314,13 +314,9 @@ func (p *parser) parseIdentExpr() ast.Expr {
 func (p *parser) parseCall(fun *ast.Ident) *ast.CallExpr {
 	p.expect(token.LPAREN)
 	c := &ast.CallExpr{Fun: fun}
-	for !p.is(token.RPAREN) {
+	p.commaList(token.RPAREN, func() {
 		c.Args = append(c.Args, p.parseArg())
-		if !p.is(token.COMMA) {
-			break
-		}
-		p.next()
-	}
+	})
 	p.expect(token.RPAREN)
 	c.Pos = p.spanFrom(fun.Pos.Start)
 	return c

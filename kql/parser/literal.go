@@ -87,13 +87,9 @@ func (p *parser) parseDynamicValue() ast.Expr {
 	case token.LBRACK:
 		p.next()
 		arr := &ast.ArrayLit{}
-		for !p.is(token.RBRACK) {
+		p.commaList(token.RBRACK, func() {
 			arr.Elems = append(arr.Elems, p.parseDynamicValue())
-			if !p.is(token.COMMA) {
-				break
-			}
-			p.next()
-		}
+		})
 		p.expect(token.RBRACK)
 		arr.Pos = p.spanFrom(t.Span.Start)
 		return arr
@@ -149,7 +145,7 @@ func (p *parser) parseBagLit() *ast.BagLit {
 	start := p.tok.Span.Start
 	p.next()
 	bag := &ast.BagLit{}
-	for !p.is(token.RBRACE) {
+	p.commaList(token.RBRACE, func() {
 		var key string
 		switch {
 		case p.is(token.STRING):
@@ -163,11 +159,7 @@ func (p *parser) parseBagLit() *ast.BagLit {
 		p.expect(token.COLON)
 		bag.Keys = append(bag.Keys, key)
 		bag.Vals = append(bag.Vals, p.parseDynamicValue())
-		if !p.is(token.COMMA) {
-			break
-		}
-		p.next()
-	}
+	})
 	p.expect(token.RBRACE)
 	bag.Pos = p.spanFrom(start)
 	return bag

@@ -104,7 +104,9 @@ func (p *parser) parseOperator() ast.Operator {
 	case "join", "lookup":
 		return p.parseJoin(start, name == "lookup")
 	case "mv-expand", "mvexpand":
-		return p.parseMvExpand(start)
+		m := p.parseMvExpand(start)
+		m.Legacy = name == "mvexpand"
+		return m
 	case "parse", "parse-where":
 		return p.parseParse(start, name == "parse-where")
 	case "as":
@@ -112,6 +114,8 @@ func (p *parser) parseOperator() ast.Operator {
 		a.Name = p.parseIdent()
 		a.Pos = p.spanFrom(start)
 		return a
+	case "render":
+		return p.parseRender(start)
 	case "invoke":
 		fun := p.parseIdent()
 		if !p.is(token.LPAREN) {
@@ -357,11 +361,34 @@ func (p *parser) parseParsePart() *ast.ParsePart {
 	return nil
 }
 
+// parseRender parses `render visualization [name=value ...] [with (props)]`
+// into a GenericOp whose Args are the visualization name and the
+// properties (*ast.NamedExpr).
+func (p *parser) parseRender(start token.Pos) *ast.GenericOp {
+	g := &ast.GenericOp{Name: "render"}
+	g.Args = append(g.Args, p.parseIdent())
+	for p.is(token.IDENT) && !p.isKeyword("with") && p.peek(1).Kind == token.ASSIGN {
+		g.Args = append(g.Args, p.parseNamedExpr())
+	}
+	if p.isKeyword("with") {
+		p.next()
+		p.expect(token.LPAREN)
+		p.commaList(token.RPAREN, func() {
+			g.Args = append(g.Args, p.parseNamedExpr())
+		})
+		p.expect(token.RPAREN)
+	}
+	g.Pos = p.spanFrom(start)
+	g.Text = p.src[g.Pos.Start:g.Pos.End]
+	return g
+}
+
 // parseGenericOp parses an operator kept as raw text. The current token
 // follows the operator name, which started at start. Args are filled in
 // when the rest of the operator is a plain expression list.
 func (p *parser) parseGenericOp(start token.Pos, name string) *ast.GenericOp {
 	g := &ast.GenericOp{Name: name}
+	base := p.nest
 	if !p.atOpEnd() {
 		p.try(func() {
 			list := p.parseNamedList()
@@ -377,7 +404,7 @@ func (p *parser) parseGenericOp(start token.Pos, name string) *ast.GenericOp {
 			}
 		})
 	}
-	p.skipToOpEnd()
+	p.skipToOpEnd(base)
 	g.Pos = p.spanFrom(start)
 	g.Text = p.src[g.Pos.Start:g.Pos.End]
 	return g

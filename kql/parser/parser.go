@@ -54,6 +54,7 @@ type parser struct {
 	prevEnd token.Pos // end of the last consumed token
 	depth   int       // expression nesting
 	quiet   int       // > 0 while parsing speculatively
+	nest    int       // brackets opened and not yet closed by consumed tokens
 	lastErr token.Pos // start of the last recorded error
 	illegal map[token.Pos]bool
 }
@@ -119,6 +120,14 @@ func (p *parser) next() {
 	if p.tok.Kind == token.EOF {
 		return
 	}
+	switch p.tok.Kind {
+	case token.LPAREN, token.LBRACK, token.LBRACE:
+		p.nest++
+	case token.RPAREN, token.RBRACK, token.RBRACE:
+		if p.nest > 0 {
+			p.nest--
+		}
+	}
 	p.prevEnd = p.tok.Span.End
 	p.pos++
 	p.tok = p.toks[p.pos]
@@ -132,8 +141,10 @@ func (p *parser) peek(n int) token.Token {
 	return p.toks[len(p.toks)-1]
 }
 
-// reset moves back to token index i (used after speculation).
-func (p *parser) reset(i int) {
+// reset moves back to token index i, where the bracket nesting was nest
+// (used after speculation).
+func (p *parser) reset(i, nest int) {
+	p.nest = nest
 	p.pos = i
 	p.tok = p.toks[i]
 	if i > 0 {
@@ -242,7 +253,7 @@ func describe(t token.Token) string {
 // try runs f speculatively: errors are not recorded and, if f fails, the
 // position is restored and try returns false.
 func (p *parser) try(f func()) (ok bool) {
-	save, depth := p.pos, p.depth
+	save, depth, nest := p.pos, p.depth, p.nest
 	p.quiet++
 	defer func() {
 		p.quiet--
@@ -250,7 +261,7 @@ func (p *parser) try(f func()) (ok bool) {
 			if _, isB := r.(bailout); !isB {
 				panic(r)
 			}
-			p.reset(save)
+			p.reset(save, nest)
 			p.depth = depth
 			ok = false
 		}
@@ -281,45 +292,65 @@ func isOpener(k token.Kind) bool {
 	return k == token.LPAREN || k == token.LBRACK || k == token.LBRACE
 }
 
-// skipToOpEnd skips tokens up to the next `|` or `;` at the current nesting
-// level, an unmatched closing bracket, or the end of the query.
-func (p *parser) skipToOpEnd() {
-	depth := 0
+// skipToOpEnd skips the rest of an operator that failed to parse: up to the
+// next `|` or `;` outside the brackets the operator opened, a closing
+// bracket of an enclosing construct, or the end of the query. base is the
+// bracket nesting when the operator started; a stray closing bracket at the
+// top level is skipped.
+func (p *parser) skipToOpEnd(base int) {
 	for {
 		k := p.tok.Kind
 		switch {
 		case k == token.EOF:
 			return
-		case depth == 0 && (k == token.PIPE || k == token.SEMI || isCloser(k)):
+		case p.nest <= base && (k == token.PIPE || k == token.SEMI):
 			return
-		case isOpener(k):
-			depth++
-		case isCloser(k):
-			depth--
+		case p.nest <= base && isCloser(k) && base > 0:
+			return
 		}
 		p.next()
 	}
 }
 
-// skipStmt skips to the `;` that ends the current statement. In a function
-// body (inBody) it also stops at an unmatched `}`.
-func (p *parser) skipStmt(inBody bool) {
-	depth := 0
+// skipStmt skips to the `;` that ends a statement which failed to parse,
+// or, in a function body (base > 0), to the `}` that closes the body.
+func (p *parser) skipStmt(base int) {
 	for {
 		k := p.tok.Kind
 		switch {
 		case k == token.EOF:
 			return
-		case depth == 0 && k == token.SEMI:
+		case p.nest <= base && k == token.SEMI:
 			return
-		case depth == 0 && inBody && k == token.RBRACE:
+		case p.nest <= base && base > 0 && k == token.RBRACE:
 			return
-		case isOpener(k):
-			depth++
-		case isCloser(k):
-			if depth > 0 {
-				depth--
-			}
+		}
+		p.next()
+	}
+}
+
+// commaList parses `item, item, ...` up to (not including) closer; the
+// list may be empty but may not end with a comma.
+func (p *parser) commaList(closer token.Kind, item func()) {
+	if p.is(closer) {
+		return
+	}
+	for {
+		item()
+		if !p.is(token.COMMA) {
+			return
+		}
+		p.next()
+	}
+}
+
+// commaListTrailing is commaList allowing a comma before closer, as Kusto
+// does for datatable values.
+func (p *parser) commaListTrailing(closer token.Kind, item func()) {
+	for !p.is(closer) {
+		item()
+		if !p.is(token.COMMA) {
+			return
 		}
 		p.next()
 	}

@@ -25,14 +25,14 @@ func (p *parser) parseStmtList(end token.Kind) []ast.Stmt {
 // parseStmtRecover parses one statement and checks what follows it; after an
 // error it skips to the end of the statement and returns nil.
 func (p *parser) parseStmtRecover(end token.Kind) (s ast.Stmt) {
-	start := p.pos
+	start, base := p.pos, p.nest
 	defer func() {
 		if r := recover(); r != nil {
 			if _, ok := r.(bailout); !ok || p.quiet > 0 {
 				panic(r)
 			}
 			s = nil
-			p.skipStmt(end == token.RBRACE)
+			p.skipStmt(base)
 			if p.pos == start && !p.is(token.EOF) && !p.is(token.SEMI) && !p.is(end) {
 				p.next() // always make progress
 			}
@@ -112,13 +112,9 @@ func (p *parser) parseFuncLit(view bool) *ast.FuncLit {
 func (p *parser) parseParamList() []*ast.Param {
 	p.expect(token.LPAREN)
 	var params []*ast.Param
-	for !p.is(token.RPAREN) {
+	p.commaList(token.RPAREN, func() {
 		params = append(params, p.parseParam(true))
-		if !p.is(token.COMMA) {
-			break
-		}
-		p.next()
-	}
+	})
 	p.expect(token.RPAREN)
 	return params
 }
@@ -148,13 +144,9 @@ func (p *parser) parseParamType() *ast.TypeExpr {
 			p.next()
 			t.Star = true
 		} else {
-			for !p.is(token.RPAREN) {
+			p.commaList(token.RPAREN, func() {
 				t.Columns = append(t.Columns, p.parseParam(false))
-				if !p.is(token.COMMA) {
-					break
-				}
-				p.next()
-			}
+			})
 		}
 		p.expect(token.RPAREN)
 		t.Pos = p.spanFrom(start)

@@ -30,12 +30,13 @@ func (p *parser) parsePipe() ast.Expr {
 // recoverOp runs f; after a syntax error it skips to the end of the
 // operator (next `|`, `;` or unmatched closing bracket).
 func (p *parser) recoverOp(f func()) {
+	base := p.nest
 	defer func() {
 		if r := recover(); r != nil {
 			if _, ok := r.(bailout); !ok || p.quiet > 0 {
 				panic(r)
 			}
-			p.skipToOpEnd()
+			p.skipToOpEnd(base)
 		}
 	}()
 	f()
@@ -142,26 +143,18 @@ func (p *parser) parseDatatable() *ast.DatatableExpr {
 	p.next()
 	d := &ast.DatatableExpr{}
 	p.expect(token.LPAREN)
-	for !p.is(token.RPAREN) {
+	p.commaList(token.RPAREN, func() {
 		d.Columns = append(d.Columns, p.parseParam(false))
-		if !p.is(token.COMMA) {
-			break
-		}
-		p.next()
-	}
+	})
 	p.expect(token.RPAREN)
 	if isBracketIdent(p.tok) {
 		d.Values = []ast.Expr{bracketString(p.tok)}
 		p.next()
 	} else {
 		p.expect(token.LBRACK)
-		for !p.is(token.RBRACK) {
+		p.commaListTrailing(token.RBRACK, func() {
 			d.Values = append(d.Values, p.parseExpr())
-			if !p.is(token.COMMA) {
-				break
-			}
-			p.next()
-		}
+		})
 		p.expect(token.RBRACK)
 	}
 	d.Pos = p.spanFrom(start)
@@ -177,13 +170,9 @@ func (p *parser) parseExternalData() *ast.GenericOp {
 	tstart := p.tok.Span.Start
 	schema := &ast.TypeExpr{}
 	p.expect(token.LPAREN)
-	for !p.is(token.RPAREN) {
+	p.commaList(token.RPAREN, func() {
 		schema.Columns = append(schema.Columns, p.parseParam(false))
-		if !p.is(token.COMMA) {
-			break
-		}
-		p.next()
-	}
+	})
 	p.expect(token.RPAREN)
 	schema.Pos = p.spanFrom(tstart)
 	args := []ast.Expr{schema}
@@ -192,25 +181,17 @@ func (p *parser) parseExternalData() *ast.GenericOp {
 		p.next()
 	} else {
 		p.expect(token.LBRACK)
-		for !p.is(token.RBRACK) {
+		p.commaList(token.RBRACK, func() {
 			args = append(args, p.parseBasicLit())
-			if !p.is(token.COMMA) {
-				break
-			}
-			p.next()
-		}
+		})
 		p.expect(token.RBRACK)
 	}
 	if p.isKeyword("with") {
 		p.next()
 		p.expect(token.LPAREN)
-		for !p.is(token.RPAREN) {
+		p.commaList(token.RPAREN, func() {
 			args = append(args, p.parseNamedExpr())
-			if !p.is(token.COMMA) {
-				break
-			}
-			p.next()
-		}
+		})
 		p.expect(token.RPAREN)
 	}
 	sp := p.spanFrom(start)
