@@ -106,7 +106,6 @@ func Parse(name string, data []byte) (r *Rule, l *diag.List) {
 		Path:      name,
 		src:       src,
 		spans:     map[string]token.Span{},
-		keySpans:  map[string]token.Span{},
 		itemSpans: map[string][]token.Span{},
 	}
 	d := &decoder{r: r, l: l, ps: ps}
@@ -330,7 +329,6 @@ func (d *decoder) mapping(root *yaml.Node) {
 			continue
 		}
 		seen[key] = k
-		r.keySpans[key] = d.span(k)
 		r.spans[key] = d.span(v)
 		switch key {
 		case "id":

@@ -35,6 +35,9 @@ type Rule struct {
 	// Path is the file the rule was read from (the name given to Parse).
 	Path string
 
+	// ID through TriggerThreshold are the Sentinel keys of the same names
+	// (id, name, description, severity, requiredDataConnectors,
+	// queryFrequency, queryPeriod, triggerOperator, triggerThreshold).
 	ID                     string
 	Name                   string
 	Description            string
@@ -82,7 +85,6 @@ type Rule struct {
 
 	src        *token.File           // the YAML text as read (CRLF normalised)
 	spans      map[string]token.Span // top-level key -> span of its value (or key)
-	keySpans   map[string]token.Span // top-level key -> span of the key
 	itemSpans  map[string][]token.Span
 	queryShift map[int]int // 0-based query line -> column correction
 }
