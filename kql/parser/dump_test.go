@@ -25,46 +25,59 @@ var litKindNames = map[ast.LitKind]string{
 // positions.
 func dump(n any, spans bool) string {
 	var b strings.Builder
-	dumpValue(&b, reflect.ValueOf(n), 0, spans)
+	dumpValue(&b, reflect.ValueOf(n), 0, spans, nil)
 	return b.String()
 }
 
-func dumpValue(b *strings.Builder, v reflect.Value, indent int, spans bool) {
+// dumpValue writes v. span is the node's span when v is the struct of an
+// ast.Node.
+func dumpValue(b *strings.Builder, v reflect.Value, indent int, spans bool, span *token.Span) {
 	pad := strings.Repeat("  ", indent)
 	switch v.Kind() {
-	case reflect.Interface, reflect.Pointer:
+	case reflect.Interface:
 		if v.IsNil() {
 			b.WriteString("nil\n")
 			return
 		}
-		dumpValue(b, v.Elem(), indent, spans)
+		dumpValue(b, v.Elem(), indent, spans, nil)
+		return
+	case reflect.Pointer:
+		if v.IsNil() {
+			b.WriteString("nil\n")
+			return
+		}
+		if n, ok := v.Interface().(ast.Node); ok {
+			s := n.Span()
+			span = &s
+		}
+		dumpValue(b, v.Elem(), indent, spans, span)
 		return
 	case reflect.Struct:
 		t := v.Type()
 		b.WriteString(t.Name())
-		if spans {
-			for i := 0; i < t.NumField(); i++ {
-				if t.Field(i).Type == spanType && t.Field(i).Name == "Pos" {
-					s := v.Field(i).Interface().(token.Span)
-					fmt.Fprintf(b, " [%d:%d]", s.Start, s.End)
-				}
-			}
+		if spans && span != nil {
+			fmt.Fprintf(b, " [%d:%d]", span.Start, span.End)
 		}
 		b.WriteString("\n")
 		for i := 0; i < t.NumField(); i++ {
 			f := t.Field(i)
 			fv := v.Field(i)
+			if f.Type == spanType && f.Name != "Pos" && spans {
+				s := fv.Interface().(token.Span)
+				fmt.Fprintf(b, "%s  %s: [%d:%d]\n", pad, f.Name, s.Start, s.End)
+				continue
+			}
 			if !f.IsExported() || f.Type == spanType || fv.IsZero() && f.Type != litKindType {
 				continue
 			}
 			fmt.Fprintf(b, "%s  %s: ", pad, f.Name)
-			dumpValue(b, fv, indent+1, spans)
+			dumpValue(b, fv, indent+1, spans, nil)
 		}
 	case reflect.Slice:
 		b.WriteString("\n")
 		for i := 0; i < v.Len(); i++ {
 			fmt.Fprintf(b, "%s  - ", pad)
-			dumpValue(b, v.Index(i), indent+1, spans)
+			dumpValue(b, v.Index(i), indent+1, spans, nil)
 		}
 	case reflect.Int:
 		if v.Type() == litKindType {

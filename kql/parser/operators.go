@@ -388,7 +388,7 @@ func (p *parser) parseRender(start token.Pos) *ast.GenericOp {
 // when the rest of the operator is a plain expression list.
 func (p *parser) parseGenericOp(start token.Pos, name string) *ast.GenericOp {
 	g := &ast.GenericOp{Name: name}
-	base := p.nest
+	m := p.mark()
 	if !p.atOpEnd() {
 		p.try(func() {
 			list := p.parseNamedList()
@@ -404,7 +404,7 @@ func (p *parser) parseGenericOp(start token.Pos, name string) *ast.GenericOp {
 			}
 		})
 	}
-	p.skipToOpEnd(base)
+	p.skipOperator(m)
 	g.Pos = p.spanFrom(start)
 	g.Text = p.src[g.Pos.Start:g.Pos.End]
 	return g

@@ -55,6 +55,7 @@ type parser struct {
 	depth   int       // expression nesting
 	quiet   int       // > 0 while parsing speculatively
 	nest    int       // brackets opened and not yet closed by consumed tokens
+	braces  int       // the `{` among them
 	lastErr token.Pos // start of the last recorded error
 	illegal map[token.Pos]bool
 }
@@ -123,9 +124,15 @@ func (p *parser) next() {
 	switch p.tok.Kind {
 	case token.LPAREN, token.LBRACK, token.LBRACE:
 		p.nest++
+		if p.tok.Kind == token.LBRACE {
+			p.braces++
+		}
 	case token.RPAREN, token.RBRACK, token.RBRACE:
 		if p.nest > 0 {
 			p.nest--
+		}
+		if p.tok.Kind == token.RBRACE && p.braces > 0 {
+			p.braces--
 		}
 	}
 	p.prevEnd = p.tok.Span.End
@@ -142,9 +149,9 @@ func (p *parser) peek(n int) token.Token {
 }
 
 // reset moves back to token index i, where the bracket nesting was nest
-// (used after speculation).
-func (p *parser) reset(i, nest int) {
-	p.nest = nest
+// with braces braces (used after speculation).
+func (p *parser) reset(i, nest, braces int) {
+	p.nest, p.braces = nest, braces
 	p.pos = i
 	p.tok = p.toks[i]
 	if i > 0 {
@@ -226,8 +233,14 @@ func (p *parser) record(span token.Span, format string, args ...any) {
 
 // failExpected fails with `expected WHAT but found TOKEN` at the current
 // token.
+// At the end of the query the error points just after the last token, so
+// that it shows on the line where the text stops.
 func (p *parser) failExpected(what string) {
-	p.fail(p.tok.Span, "expected %s but found %s", what, describe(p.tok))
+	span := p.tok.Span
+	if p.tok.Kind == token.EOF {
+		span = token.Span{Start: p.prevEnd, End: p.prevEnd}
+	}
+	p.fail(span, "expected %s but found %s", what, describe(p.tok))
 }
 
 // describe names a token for a diagnostic.
@@ -253,7 +266,7 @@ func describe(t token.Token) string {
 // try runs f speculatively: errors are not recorded and, if f fails, the
 // position is restored and try returns false.
 func (p *parser) try(f func()) (ok bool) {
-	save, depth, nest := p.pos, p.depth, p.nest
+	save, depth, nest, braces := p.pos, p.depth, p.nest, p.braces
 	p.quiet++
 	defer func() {
 		p.quiet--
@@ -261,7 +274,7 @@ func (p *parser) try(f func()) (ok bool) {
 			if _, isB := r.(bailout); !isB {
 				panic(r)
 			}
-			p.reset(save, nest)
+			p.reset(save, nest, braces)
 			p.depth = depth
 			ok = false
 		}
@@ -292,20 +305,44 @@ func isOpener(k token.Kind) bool {
 	return k == token.LPAREN || k == token.LBRACK || k == token.LBRACE
 }
 
-// skipToOpEnd skips the rest of an operator that failed to parse: up to the
-// next `|` or `;` outside the brackets the operator opened, a closing
-// bracket of an enclosing construct, or the end of the query. base is the
-// bracket nesting when the operator started; a stray closing bracket at the
-// top level is skipped.
-func (p *parser) skipToOpEnd(base int) {
+// mark records the bracket nesting at the start of a construct, for
+// recovery.
+type mark struct{ nest, braces int }
+
+func (p *parser) mark() mark { return mark{p.nest, p.braces} }
+
+// skipOperator skips the text of an operator kept raw: up to the next `|`
+// or `;` outside the brackets it opens, a closing bracket of an enclosing
+// construct, or the end of the query.
+func (p *parser) skipOperator(m mark) {
 	for {
 		k := p.tok.Kind
 		switch {
 		case k == token.EOF:
 			return
-		case p.nest <= base && (k == token.PIPE || k == token.SEMI):
+		case p.nest <= m.nest && (k == token.PIPE || k == token.SEMI || isCloser(k)):
 			return
-		case p.nest <= base && isCloser(k) && base > 0:
+		}
+		p.next()
+	}
+}
+
+// skipToOpEnd skips the rest of an operator that failed to parse: up to the
+// next `|` outside the brackets the operator opened, a closing bracket of
+// an enclosing construct, a `;` outside the braces it opened (an unclosed
+// parenthesis does not hide the end of a statement), or the end of the
+// query. A stray closing bracket at the top level is skipped.
+func (p *parser) skipToOpEnd(m mark) {
+	for {
+		k := p.tok.Kind
+		switch {
+		case k == token.EOF:
+			return
+		case k == token.SEMI && p.braces <= m.braces:
+			return
+		case p.nest <= m.nest && k == token.PIPE:
+			return
+		case p.nest <= m.nest && isCloser(k) && m.nest > 0:
 			return
 		}
 		p.next()
@@ -313,16 +350,18 @@ func (p *parser) skipToOpEnd(base int) {
 }
 
 // skipStmt skips to the `;` that ends a statement which failed to parse,
-// or, in a function body (base > 0), to the `}` that closes the body.
-func (p *parser) skipStmt(base int) {
+// or, in a function body, to the `}` that closes the body; then it forgets
+// the brackets left open by the broken statement.
+func (p *parser) skipStmt(m mark) {
+	defer func() { p.nest, p.braces = m.nest, m.braces }()
 	for {
 		k := p.tok.Kind
 		switch {
 		case k == token.EOF:
 			return
-		case p.nest <= base && k == token.SEMI:
+		case p.braces <= m.braces && k == token.SEMI:
 			return
-		case p.nest <= base && base > 0 && k == token.RBRACE:
+		case p.braces <= m.braces && m.braces > 0 && k == token.RBRACE:
 			return
 		}
 		p.next()

@@ -25,14 +25,14 @@ func (p *parser) parseStmtList(end token.Kind) []ast.Stmt {
 // parseStmtRecover parses one statement and checks what follows it; after an
 // error it skips to the end of the statement and returns nil.
 func (p *parser) parseStmtRecover(end token.Kind) (s ast.Stmt) {
-	start, base := p.pos, p.nest
+	start, m := p.pos, p.mark()
 	defer func() {
 		if r := recover(); r != nil {
 			if _, ok := r.(bailout); !ok || p.quiet > 0 {
 				panic(r)
 			}
 			s = nil
-			p.skipStmt(base)
+			p.skipStmt(m)
 			if p.pos == start && !p.is(token.EOF) && !p.is(token.SEMI) && !p.is(end) {
 				p.next() // always make progress
 			}

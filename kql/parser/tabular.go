@@ -30,13 +30,13 @@ func (p *parser) parsePipe() ast.Expr {
 // recoverOp runs f; after a syntax error it skips to the end of the
 // operator (next `|`, `;` or unmatched closing bracket).
 func (p *parser) recoverOp(f func()) {
-	base := p.nest
+	m := p.mark()
 	defer func() {
 		if r := recover(); r != nil {
 			if _, ok := r.(bailout); !ok || p.quiet > 0 {
 				panic(r)
 			}
-			p.skipToOpEnd(base)
+			p.skipToOpEnd(m)
 		}
 	}()
 	f()
