@@ -43,6 +43,15 @@ func compareValues(a, b types.Value) (int, bool) {
 		return 0, true
 	case a.Type == b.Type && a.Type.UsesInts():
 		return cmpInt(a.I, b.I), true
+	case a.Type == types.Bool && b.Type.IsNumeric() || b.Type == types.Bool && a.Type.IsNumeric():
+		x, y := a.AsFloat(), b.AsFloat()
+		if x == y {
+			return 0, true
+		}
+		if x < y {
+			return -1, true
+		}
+		return 1, true
 	case a.Type.UsesStrings() && b.Type.UsesStrings():
 		return strings.Compare(a.S, b.S), true
 	case a.Type == types.Dynamic || b.Type == types.Dynamic:

@@ -41,6 +41,13 @@ func InfoFromSchema(t *schema.Table, data table.Schema) *TableInfo {
 			info.Optional = append(info.Optional, table.Field{Name: c.Name, Type: c.Type})
 		}
 	}
+	// The docs spell the ISP column Isp in some tables and ISP in others;
+	// queries use both.
+	for _, pair := range [][2]string{{"ISP", "Isp"}, {"Isp", "ISP"}} {
+		if info.Columns.Index(pair[0]) < 0 && info.Columns.Index(pair[1]) >= 0 {
+			info.Aliases[pair[0]] = pair[1]
+		}
+	}
 	if info.Columns.Index(schema.SentinelTimeColumn) < 0 && info.Columns.Index(schema.TimeColumn) >= 0 {
 		info.Aliases[schema.SentinelTimeColumn] = schema.TimeColumn
 	}

@@ -30,8 +30,12 @@ func exprName(e ast.Expr) string {
 		return ""
 	case *ast.CallExpr:
 		f, ok := builtins.Lookup(x.Fun.Name)
-		if !ok || f.Kind == builtins.Aggregate {
+		if !ok {
 			return ""
+		}
+		if f.Kind == builtins.Aggregate {
+			// tostring(make_set(x)) passes through set_x.
+			return aggName(x, f)
 		}
 		switch f.NameKind {
 		case builtins.NameFirstArg:

@@ -198,6 +198,10 @@ func (b *binder) bindTypedLit(x *ast.TypedLit) Expr {
 		return unknownExpr(x.Pos)
 	}
 	text := strings.TrimSpace(x.Text)
+	if len(text) >= 2 && (text[0] == '"' || text[0] == '\'') && text[len(text)-1] == text[0] {
+		// datetime("2022-01-16") quotes its text.
+		text = text[1 : len(text)-1]
+	}
 	if text == "null" {
 		if t == types.String {
 			b.errorf(x.Pos, "string(null) does not exist: strings are never null; use \"\"")
@@ -474,6 +478,10 @@ func (b *binder) comparable(l, r Expr, opSpan token.Span, op string) (Expr, Expr
 		return l, r, true
 	}
 	if lt.IsNumeric() && rt.IsNumeric() {
+		return l, r, true
+	}
+	// A bool compares with a number for equality (IsLocalAdmin == 1).
+	if (op == "==" || op == "!=") && (lt == types.Bool && rt.IsNumeric() || rt == types.Bool && lt.IsNumeric()) {
 		return l, r, true
 	}
 	if lt == types.Dynamic || rt == types.Dynamic {
