@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Runs every test of rmmhunt: vet, the unit and script tests, the CLI
+# end-to-end scripts, and a short run of every fuzz target.
+#
+#   bash scripts/test.sh            # FUZZTIME=5s per fuzz target
+#   FUZZTIME=0 bash scripts/test.sh # skip fuzzing
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+fuzztime="${FUZZTIME:-5s}"
+
+echo "== go vet"
+go vet ./...
+
+echo "== CGO_ENABLED=0 build"
+CGO_ENABLED=0 go build -o /dev/null ./cmd/rmmhunt
+
+if [ "$fuzztime" != "0" ]; then
+	echo "== fuzz targets, $fuzztime each"
+	for pkg in $(go list ./...); do
+		dir=$(go list -f '{{.Dir}}' "$pkg")
+		targets=$(grep -hoE '^func (Fuzz[A-Za-z0-9_]+)\(f \*testing\.F\)' "$dir"/*_test.go 2>/dev/null | sed -E 's/^func (Fuzz[A-Za-z0-9_]+).*/\1/' | sort -u || true)
+		for t in $targets; do
+			echo "-- $pkg $t"
+			go test -run '^$' -fuzz "^${t}\$" -fuzztime "$fuzztime" "$pkg" >/dev/null
+		done
+	done
+fi
+
+echo "== go test"
+go test -count=1 ./...
