@@ -111,7 +111,9 @@ func registerMiscFuncs() {
 	num("log10", func(x float64, _ []types.Value) float64 { return math.Log10(x) })
 	num("log2", func(x float64, _ []types.Value) float64 { return math.Log2(x) })
 	num("exp", func(x float64, _ []types.Value) float64 { return math.Exp(x) })
-	num("pow", func(x float64, a []types.Value) float64 { return math.Pow(x, types.DynamicScalar(a[1].ToDynamic()).AsFloat()) })
+	num("pow", func(x float64, a []types.Value) float64 {
+		return math.Pow(x, types.DynamicScalar(a[1].ToDynamic()).AsFloat())
+	})
 	num("ceiling", func(x float64, _ []types.Value) float64 { return math.Ceil(x) })
 	scalarFuncs["round"] = func(_ *evaluator, x *binder.Call, a []types.Value) (types.Value, error) {
 		v := types.DynamicScalar(a[0].ToDynamic())

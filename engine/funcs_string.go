@@ -19,8 +19,12 @@ func registerStringFuncs() {
 	fn := func(name string, f func(ev *evaluator, a []types.Value) (types.Value, error)) {
 		scalarFuncs[name] = func(ev *evaluator, _ *binder.Call, a []types.Value) (types.Value, error) { return f(ev, a) }
 	}
-	fn("tolower", func(_ *evaluator, a []types.Value) (types.Value, error) { return str(strings.ToLower(a[0].String())), nil })
-	fn("toupper", func(_ *evaluator, a []types.Value) (types.Value, error) { return str(strings.ToUpper(a[0].String())), nil })
+	fn("tolower", func(_ *evaluator, a []types.Value) (types.Value, error) {
+		return str(strings.ToLower(a[0].String())), nil
+	})
+	fn("toupper", func(_ *evaluator, a []types.Value) (types.Value, error) {
+		return str(strings.ToUpper(a[0].String())), nil
+	})
 	fn("strlen", func(_ *evaluator, a []types.Value) (types.Value, error) {
 		return types.NewLong(int64(runeLen(a[0].String()))), nil
 	})

@@ -46,9 +46,15 @@ func registerTimeFuncs() {
 	dt("startofyear", func(t time.Time, _ int64, a []types.Value) types.Value { return d(year(t).AddDate(offset(a), 0, 0)) })
 	end := func(t time.Time) types.Value { return types.NewDatetime(types.TicksFromTime(t) - 1) }
 	dt("endofday", func(t time.Time, _ int64, a []types.Value) types.Value { return end(day(t).AddDate(0, 0, offset(a)+1)) })
-	dt("endofweek", func(t time.Time, _ int64, a []types.Value) types.Value { return end(week(t).AddDate(0, 0, 7*(offset(a)+1))) })
-	dt("endofmonth", func(t time.Time, _ int64, a []types.Value) types.Value { return end(month(t).AddDate(0, offset(a)+1, 0)) })
-	dt("endofyear", func(t time.Time, _ int64, a []types.Value) types.Value { return end(year(t).AddDate(offset(a)+1, 0, 0)) })
+	dt("endofweek", func(t time.Time, _ int64, a []types.Value) types.Value {
+		return end(week(t).AddDate(0, 0, 7*(offset(a)+1)))
+	})
+	dt("endofmonth", func(t time.Time, _ int64, a []types.Value) types.Value {
+		return end(month(t).AddDate(0, offset(a)+1, 0))
+	})
+	dt("endofyear", func(t time.Time, _ int64, a []types.Value) types.Value {
+		return end(year(t).AddDate(offset(a)+1, 0, 0))
+	})
 	dt("dayofweek", func(t time.Time, ticks int64, _ []types.Value) types.Value {
 		return types.NewTimespan(int64(t.Weekday()) * types.TicksPerDay)
 	})
