@@ -29,8 +29,9 @@
 //
 // Output depends only on Options: the generator draws from a seeded PCG
 // (math/rand/v2), never iterates a map to produce output and never reads
-// the clock. Rows are generated day by day and streamed through bufio, so
-// memory is bounded by one day of rows.
+// the clock. Rows are generated in time chunks (a day, or a fraction of a
+// day for large fleets) and streamed through bufio, so memory is bounded by
+// about two million rows whatever the fleet size.
 //
 // The package does not evaluate rules; its tests contain a small has
 // matcher to check that the truth and the decoys hold.

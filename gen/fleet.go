@@ -67,7 +67,7 @@ type netRT struct {
 	info  *netInfo
 	proc  int
 	hosts []string
-	ips   []string
+	ips   []uint32
 }
 
 // picker samples an index with given weights.
@@ -135,11 +135,10 @@ func guid(key uint64) string {
 }
 
 // publicIP returns a stable public-looking IPv4 address for a host name.
-func publicIP(seed uint64, host string) string {
+func publicIP(seed uint64, host string) uint32 {
 	firsts := [...]int{13, 20, 23, 34, 35, 40, 52, 104, 108, 142, 151, 185, 199, 204}
 	h := strHash(seed, host)
-	a := firsts[h%uint64(len(firsts))]
-	return strconv.Itoa(a) + "." + strconv.Itoa(int(h>>8&0xff)) + "." + strconv.Itoa(int(h>>16&0xff)) + "." + strconv.Itoa(int(1+h>>24%254))
+	return ipv4(firsts[h%uint64(len(firsts))], int(h>>8&0xff), int(h>>16&0xff), int(1+h>>24%254))
 }
 
 // buildFleet creates the devices.
@@ -333,7 +332,7 @@ func (g *generator) buildTemplates() {
 		rt.hosts = n.hosts
 		for _, h := range n.hosts {
 			if strings.HasSuffix(h, dnsSuffix) {
-				rt.ips = append(rt.ips, "10.10.1."+strconv.Itoa(int(10+strHash(seed, h)%200)))
+				rt.ips = append(rt.ips, ipv4(10, 10, 1, int(10+strHash(seed, h)%200)))
 			} else {
 				rt.ips = append(rt.ips, publicIP(seed, h))
 			}

@@ -123,6 +123,7 @@ type install struct {
 	from, to int64
 	signer   string
 	url      string
+	urlIP    uint32
 	acct     *account
 	img      image // main process image
 	parent   int   // background parent image index
@@ -174,7 +175,8 @@ type generator struct {
 	netPick              [2]picker
 	installs             []*install
 	decoys               []planted
-	extra                [][]event // per day: install, decoy and forced rows
+	chunkTicks           int64
+	extra                [][]event // per chunk: install, decoy and forced rows
 	seq                  uint32
 	out                  [3]*tableWriter
 	buf                  []byte
@@ -213,7 +215,7 @@ func Generate(opts Options) (*Truth, error) {
 	g.tenant = guid(mix64(g.seed ^ 0x7e4a47))
 	g.buildFleet()
 	g.buildTemplates()
-	g.extra = make([][]event, opts.Days)
+	g.planChunks()
 	if err := g.planInstalls(); err != nil {
 		return nil, err
 	}
@@ -246,23 +248,18 @@ func Generate(opts Options) (*Truth, error) {
 	return t, nil
 }
 
-func (g *generator) dayOf(ticks int64) int {
-	d := int((ticks - g.start) / ticksPerDay)
-	if d >= g.opts.Days {
-		d = g.opts.Days - 1
-	}
-	if d < 0 {
-		d = 0
-	}
-	return d
+// chunkOf returns the chunk a time falls in; End belongs to the last one.
+func (g *generator) chunkOf(ticks int64) int {
+	c := int((ticks - g.start) / g.chunkTicks)
+	return max(0, min(c, len(g.extra)-1))
 }
 
 // addExtra queues a non-background row.
 func (g *generator) addExtra(e event) {
 	e.seq = g.nextSeq()
 	e.salt = g.rng.Uint64()
-	d := g.dayOf(e.ticks)
-	g.extra[d] = append(g.extra[d], e)
+	c := g.chunkOf(e.ticks)
+	g.extra[c] = append(g.extra[c], e)
 }
 
 func (g *generator) nextSeq() uint32 {
@@ -338,45 +335,87 @@ var (
 	shareServer      = [3]float64{0.10, 0.40, 0.50}
 )
 
-// run generates and writes the rows day by day.
+// maxChunkRows bounds the background rows held in memory at once: a day
+// is split into as many equal chunks as needed.
+const maxChunkRows = 1 << 21
+
+// chunkDivisors are the allowed numbers of chunks per day (divisors of a
+// day in ticks).
+var chunkDivisors = []int{1, 2, 3, 4, 6, 8, 12, 24, 48, 96, 144, 288, 720, 1440}
+
+// planChunks splits the span into chunks of whole fractions of a day.
+func (g *generator) planChunks() {
+	perDay := float64(len(g.devices)) * float64(g.opts.RowsPerDeviceDay) * 1.3
+	per := chunkDivisors[len(chunkDivisors)-1]
+	for _, d := range chunkDivisors {
+		if perDay/float64(d) <= maxChunkRows {
+			per = d
+			break
+		}
+	}
+	g.chunkTicks = ticksPerDay / int64(per)
+	g.extra = make([][]event, g.opts.Days*per)
+}
+
+// run generates and writes the rows chunk by chunk. The background of a
+// chunk is drawn per device group (workstations and laptops, servers) and
+// table: a Poisson number of rows, each on a device chosen in proportion
+// to its activity, which is the same as a Poisson count per device.
 func (g *generator) run() error {
-	evs := make([]event, 0, len(g.devices)*g.opts.RowsPerDeviceDay*2)
-	rate := float64(g.opts.RowsPerDeviceDay)
-	for day := 0; day < g.opts.Days; day++ {
-		lo := g.start + int64(day)*ticksPerDay
-		hi := lo + ticksPerDay // exclusive; End itself comes from planForcedEnd
-		weekday := types.TimeFromTicks(lo + ticksPerDay/2).Weekday()
+	var groups [2]struct {
+		devs []int32
+		pick picker
+		sum  float64
+	}
+	for i := range g.devices {
+		k := g.kindIdx(i)
+		groups[k].devs = append(groups[k].devs, int32(i))
+	}
+	for k := range groups {
+		w := make([]float64, len(groups[k].devs))
+		for j, di := range groups[k].devs {
+			w[j] = g.devices[di].activity
+			groups[k].sum += w[j]
+		}
+		groups[k].pick = newPicker(w)
+	}
+	rate := float64(g.opts.RowsPerDeviceDay) * float64(g.chunkTicks) / float64(ticksPerDay)
+	evs := make([]event, 0, 1024)
+	for c := range g.extra {
+		lo := g.start + int64(c)*g.chunkTicks
+		hi := lo + g.chunkTicks // exclusive; End itself comes from planForcedEnd
+		weekday := types.TimeFromTicks(lo + g.chunkTicks/2).Weekday()
 		weekend := weekday == time.Saturday || weekday == time.Sunday
 		evs = evs[:0]
-		for di := range g.devices {
-			d := &g.devices[di]
+		for k := range groups {
+			grp := &groups[k]
+			if len(grp.devs) == 0 {
+				continue
+			}
 			share := &shareWorkstation
-			mean := rate * d.activity
-			if d.server {
+			mean := rate * grp.sum
+			if k == 1 {
 				share = &shareServer
 			} else if weekend {
 				mean *= 0.25
 			}
 			for t := 0; t < 3; t++ {
-				n := poisson(g.rng, mean*share[t])
-				for k := 0; k < n; k++ {
+				for n := poisson(g.rng, mean*share[t]); n > 0; n-- {
+					di := int(grp.devs[grp.pick.pick(g.rng)])
 					var ref int
+					user := false
 					switch t {
 					case tCert:
 						ref = g.signerPick.pick(g.rng)
 					case tProc:
-						ref = g.procPick[g.kindIdx(di)].pick(g.rng)
-					default:
-						ref = g.pickNet(di)
-					}
-					user := false
-					if t == tProc {
+						ref = g.procPick[k].pick(g.rng)
 						user = g.procs[ref].user
-					} else if t == tNet {
+					default:
+						ref = g.netPick[k].pick(g.rng)
 						user = g.procs[g.nets[ref].proc].user
 					}
 					evs = append(evs, event{
-						ticks: g.bgTime(lo, hi, user && !d.server),
+						ticks: g.bgTime(lo, hi, user && k == 0),
 						salt:  g.rng.Uint64(),
 						seq:   g.nextSeq(),
 						dev:   int32(di),
@@ -387,8 +426,8 @@ func (g *generator) run() error {
 				}
 			}
 		}
-		evs = append(evs, g.extra[day]...)
-		g.extra[day] = nil
+		evs = append(evs, g.extra[c]...)
+		g.extra[c] = nil
 		slices.SortFunc(evs, eventLess)
 		for i := range evs {
 			if err := g.render(&evs[i]); err != nil {

@@ -70,7 +70,7 @@ func (g *generator) render(e *event) error {
 				parent = &g.procs[img.parent]
 			}
 			if len(n.hosts) == 0 {
-				g.netRow(&o, d, e.ticks, report, &r, img, acct, parent, "", false, "10.10.1."+strconv.Itoa(10+r.intn(20)), n.info.port, true)
+				g.netRow(&o, d, e.ticks, report, &r, img, acct, parent, "", false, ipv4(10, 10, 1, 10+r.intn(20)), n.info.port, true)
 			} else {
 				h := r.intn(len(n.hosts))
 				if h > 0 && r.intn(2) == 0 {
@@ -114,10 +114,10 @@ func (g *generator) installRow(o *obj, d *device, e *event, report int64, r *row
 	case e.table == tProc:
 		g.procRow(o, d, e.ticks, report, r, &in.img, in.acct, parent)
 	case e.kind == kInstallIPOnly:
-		ip := strconv.Itoa(37+r.intn(150)) + "." + strconv.Itoa(r.intn(256)) + "." + strconv.Itoa(r.intn(256)) + "." + strconv.Itoa(1+r.intn(254))
+		ip := ipv4(37+r.intn(150), r.intn(256), r.intn(256), 1+r.intn(254))
 		g.netRow(o, d, e.ticks, report, r, &in.img, in.acct, parent, "", false, ip, in.p.port, false)
 	default:
-		g.netRow(o, d, e.ticks, report, r, &in.img, in.acct, parent, in.url, false, publicIP(g.seed, in.url), in.p.port, false)
+		g.netRow(o, d, e.ticks, report, r, &in.img, in.acct, parent, in.url, false, in.urlIP, in.p.port, false)
 	}
 }
 
@@ -228,7 +228,7 @@ func (g *generator) procRow(o *obj, d *device, ticks, report int64, r *rowRand, 
 
 // netRow writes the properties of a DeviceNetworkEvents row made by img.
 func (g *generator) netRow(o *obj, d *device, ticks, report int64, r *rowRand, img *image, acct *account, parent *image,
-	url string, fullURL bool, remoteIP string, port int, private bool) {
+	url string, fullURL bool, remoteIP uint32, port int, private bool) {
 	u := userOf(d, acct)
 	if parent == nil {
 		parent = &unknownImage
@@ -244,7 +244,8 @@ func (g *generator) netRow(o *obj, d *device, ticks, report int64, r *rowRand, i
 		action = "ConnectionFailed"
 	}
 	o.str("ActionType", action)
-	o.str("RemoteIP", remoteIP)
+	o.key("RemoteIP")
+	o.b = appendIPv4(o.b, remoteIP)
 	o.num("RemotePort", int64(port))
 	o.key("RemoteUrl")
 	switch {
@@ -398,4 +399,19 @@ func (o *obj) numStr(k string, v int64) {
 	o.b = append(o.b, '"')
 	o.b = strconv.AppendInt(o.b, v, 10)
 	o.b = append(o.b, '"')
+}
+
+// ipv4 packs an IPv4 address.
+func ipv4(a, b, c, d int) uint32 { return uint32(a)<<24 | uint32(b)<<16 | uint32(c)<<8 | uint32(d) }
+
+// appendIPv4 appends a packed IPv4 address as a JSON string.
+func appendIPv4(b []byte, ip uint32) []byte {
+	b = append(b, '"')
+	for i := 3; i >= 0; i-- {
+		b = strconv.AppendUint(b, uint64(ip>>(8*i)&0xff), 10)
+		if i > 0 {
+			b = append(b, '.')
+		}
+	}
+	return append(b, '"')
 }

@@ -104,6 +104,7 @@ func (g *generator) newInstall(p *toolProfile, dev int) *install {
 	in := &install{p: p, dev: dev}
 	in.signer = p.signers[g.rng.IntN(len(p.signers))]
 	in.url = p.urls[g.rng.IntN(len(p.urls))]
+	in.urlIP = publicIP(g.seed, in.url)
 	in.acct = systemAccount
 	if p.user {
 		in.acct = d.user
@@ -268,6 +269,7 @@ func (g *generator) planDecoys() {
 				in.img.product = s.value
 			case "RemoteUrl":
 				in.url = s.value
+				in.urlIP = publicIP(g.seed, s.value)
 			default:
 				panic("gen: decoy column " + s.column)
 			}
