@@ -336,8 +336,8 @@ var (
 )
 
 // maxChunkRows bounds the background rows held in memory at once: a day
-// is split into as many equal chunks as needed.
-const maxChunkRows = 1 << 21
+// is split into as many equal chunks as needed. (A variable for tests.)
+var maxChunkRows = float64(1 << 21)
 
 // chunkDivisors are the allowed numbers of chunks per day (divisors of a
 // day in ticks).
@@ -345,7 +345,7 @@ var chunkDivisors = []int{1, 2, 3, 4, 6, 8, 12, 24, 48, 96, 144, 288, 720, 1440}
 
 // planChunks splits the span into chunks of whole fractions of a day.
 func (g *generator) planChunks() {
-	perDay := float64(len(g.devices)) * float64(g.opts.RowsPerDeviceDay) * 1.3
+	perDay := float64(g.opts.Devices) * float64(g.opts.RowsPerDeviceDay) * 1.3
 	per := chunkDivisors[len(chunkDivisors)-1]
 	for _, d := range chunkDivisors {
 		if perDay/float64(d) <= maxChunkRows {

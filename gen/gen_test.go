@@ -71,6 +71,56 @@ func getShared(t *testing.T) *shared {
 	return &sharedData
 }
 
+var (
+	chunkedOnce sync.Once
+	chunkedData shared
+)
+
+// datasets returns the shared data set and one generated in many small
+// chunks per day (so rows cross chunk boundaries), at a different seed.
+func datasets(t *testing.T) []*shared {
+	t.Helper()
+	s := getShared(t)
+	chunkedOnce.Do(func() {
+		saved := maxChunkRows
+		maxChunkRows = 200
+		defer func() { maxChunkRows = saved }()
+		dir := filepath.Join(tempRoot, "chunked")
+		tr, err := Generate(Options{Devices: 60, Days: 7, Seed: -3, OutDir: dir, RowsPerDeviceDay: 20, Gzip: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		chunkedData = shared{dir: dir, truth: tr, tables: readTables(t, dir, tr)}
+	})
+	if chunkedData.truth == nil {
+		t.Fatal("chunked data set missing")
+	}
+	return []*shared{s, &chunkedData}
+}
+
+func TestPlanChunks(t *testing.T) {
+	for _, tc := range []struct {
+		devices, rows int
+		limit         float64
+		perDay        int64
+	}{
+		{40, 12, 1 << 21, 1},
+		{60, 20, 200, 8},
+		{100_000, 40, 1 << 21, 3},
+		{10_000_000, 40, 1 << 21, 288},
+		{10_000_000, 4000, 1 << 21, 1440},
+	} {
+		saved := maxChunkRows
+		maxChunkRows = tc.limit
+		g := &generator{opts: Options{Devices: tc.devices, Days: 2, RowsPerDeviceDay: tc.rows}}
+		g.planChunks()
+		maxChunkRows = saved
+		if g.chunkTicks != ticksPerDay/tc.perDay || len(g.extra) != 2*int(tc.perDay) {
+			t.Errorf("%d devices x %d rows: %d chunks of %d ticks, want %d per day", tc.devices, tc.rows, len(g.extra), g.chunkTicks, tc.perDay)
+		}
+	}
+}
+
 func loadCatalog(t *testing.T) *catalog.Catalog {
 	t.Helper()
 	c, err := catalog.Load()
@@ -147,7 +197,12 @@ var (
 // TestFormat checks the streaming-API envelope, the column names and JSON
 // types against the schema, time order, MachineGroup and ReportIds.
 func TestFormat(t *testing.T) {
-	s := getShared(t)
+	for _, s := range datasets(t) {
+		t.Run(filepath.Base(s.dir), func(t *testing.T) { checkFormat(t, s) })
+	}
+}
+
+func checkFormat(t *testing.T, s *shared) {
 	tr := s.truth
 	reg := schema.Default()
 	large := map[string]bool{}
@@ -375,7 +430,12 @@ var allowedBackgroundHits = map[[2]string]bool{
 // TestTruthConsistency recomputes every rule's answer from the files and
 // compares it with truth.json.
 func TestTruthConsistency(t *testing.T) {
-	s := getShared(t)
+	for _, s := range datasets(t) {
+		t.Run(filepath.Base(s.dir), func(t *testing.T) { checkTruth(t, s) })
+	}
+}
+
+func checkTruth(t *testing.T, s *shared) {
 	tr := s.truth
 	all := jischellTerms(loadCatalog(t))
 	win0, win1 := int64(tr.WindowStart), int64(tr.ReferenceTime)
