@@ -7,7 +7,8 @@
 // API storage-blob format: JSON Lines, one envelope per line
 // ({"time", "tenantId", "operationName":"Publish",
 // "category":"AdvancedHunting-<Table>", "properties":{row}}), rows ordered by
-// Timestamp, datetimes with 7 fractional digits and Z, MachineGroup on
+// Timestamp (the envelope time is the Timestamp plus a delivery delay of up
+// to 40 minutes), datetimes with 7 fractional digits and Z, MachineGroup on
 // every record, empty values as null, and ReportId increasing per device
 // (18-digit values above 2^53 on some devices). Next to them it writes
 // truth.json (see Truth): the fleet, the exact result every published

@@ -130,7 +130,7 @@ var toolProfiles = []toolProfile{
 	},
 }
 
-// decoyTrap says why a decoy would fool a wrong implementation of has.
+// Decoy traps: why a decoy would fool a wrong implementation of has.
 const (
 	// TrapSubstring: the value contains a rule term as a substring, but not
 	// as a whole term (contains would match, has must not).

@@ -131,8 +131,10 @@ type Install struct {
 	// RemoteURL is the RemoteUrl of the Network Connection rows.
 	RemoteURL string `json:"remote_url,omitempty"`
 	// AccountUpn is AccountUpn (Create Process) or
-	// InitiatingProcessAccountUpn (Network Connection); "" means the column
-	// is null (a SYSTEM process). Absent for File Signature.
+	// InitiatingProcessAccountUpn (Network Connection: DeviceNetworkEvents
+	// has no AccountUpn column, although the published rules group by
+	// it); "" means the column is null (a SYSTEM process). Absent for File
+	// Signature.
 	AccountUpn *string `json:"account_upn,omitempty"`
 
 	InWindow  bool      `json:"in_window"`
