@@ -104,7 +104,9 @@ func (p *printer) expr(x ast.Expr, min int) {
 	case *ast.InExpr:
 		p.expr(x.X, precCompare)
 		p.write(" " + x.Op + " (")
+		p.indent++
 		p.list(x.List, precPipe)
+		p.indent--
 		p.write(")")
 	case *ast.BetweenExpr:
 		p.expr(x.X, precCompare)
@@ -120,6 +122,8 @@ func (p *printer) expr(x ast.Expr, min int) {
 	case *ast.CallExpr:
 		p.ident(x.Fun)
 		p.write("(")
+		p.indent++
+		defer func() { p.indent-- }()
 		for i, a := range x.Args {
 			if i > 0 {
 				p.write(", ")

@@ -86,9 +86,9 @@ func isBareName(name string) bool {
 	}
 	toks := scanner.Tokens(token.NewFile("", name), nil)
 	toks = toks[:len(toks)-1] // EOF
-	if len(toks) == 1 {
+	if len(toks) == 1 && toks[0].Kind == token.IDENT {
 		t := toks[0]
-		return t.Kind == token.IDENT && !t.Quoted && t.Value == name && name != "in~"
+		return !t.Quoted && t.Value == name && name != "in~"
 	}
 	if len(toks) == 0 {
 		return false
