@@ -218,7 +218,7 @@ func (p *parser) parsePostfix() ast.Expr {
 			sel := p.parseIdent()
 			x = &ast.SelectorExpr{X: x, Sel: sel, Pos: p.spanFrom(x.Span().Start)}
 			if p.is(token.LPAREN) {
-				p.fail(p.tok.Span, "method calls such as %s(...) are not supported", sel.Name)
+				p.failUnsupported(x.Span(), "calls on a qualified name such as .%s(...) are not supported", sel.Name)
 			}
 		case p.is(token.LBRACK):
 			p.next()

@@ -217,6 +217,16 @@ func (p *parser) fail(span token.Span, format string, args ...any) {
 	panic(bailout{})
 }
 
+// failUnsupported records that valid KQL at span is not supported and
+// abandons the current construct.
+func (p *parser) failUnsupported(span token.Span, format string, args ...any) {
+	if p.quiet == 0 && span.Start != p.lastErr {
+		p.lastErr = span.Start
+		p.diags.Unsupportedf(span, format, args...)
+	}
+	panic(bailout{})
+}
+
 // record records an error without abandoning anything. Errors on an
 // ILLEGAL token (already reported by the scanner) and second errors at the
 // same position are dropped.
