@@ -45,12 +45,19 @@ const dictCheckSize = 4096
 
 // colBuilder accumulates one column of a batch. A builder with infer set
 // starts untyped (types.Null) and takes the type of its values, widening
-// long to real and anything mixed to dynamic.
+// long to real and anything mixed to dynamic. Until its first non-null
+// value a builder only counts rows (many documented columns are absent from
+// every row of a file), and an all-null column is made at its final size.
 type colBuilder struct {
 	col   table.Column
 	infer bool
 	n     int
+	lazy  bool // every value so far is null; nothing is allocated
+	hint  int  // initial capacity once values arrive
 	dict  map[string]uint32
+	// empty is the dictionary code of "" plus one (0: not yet coded), as
+	// absent string columns are the commonest value.
+	empty uint32
 }
 
 func newBuilder(t types.Type, infer bool, capacity int) *colBuilder {
@@ -61,9 +68,16 @@ func newBuilder(t types.Type, infer bool, capacity int) *colBuilder {
 
 // reset empties the builder for a new batch of type t.
 func (b *colBuilder) reset(t types.Type, capacity int) {
+	*b = colBuilder{infer: b.infer, lazy: true, hint: capacity, col: table.Column{Type: t}}
+}
+
+// materialize allocates the column and fills in the nulls counted so far.
+func (b *colBuilder) materialize() {
+	n := b.n
+	b.lazy = false
 	b.n = 0
-	b.dict = nil
-	b.col = table.Column{Type: t}
+	capacity := max(b.hint, 2*n)
+	t := b.col.Type
 	switch {
 	case t.UsesInts():
 		b.col.Ints = make([]int64, 0, capacity)
@@ -75,6 +89,9 @@ func (b *colBuilder) reset(t types.Type, capacity int) {
 		b.dict = map[string]uint32{}
 	case t == types.Dynamic:
 		b.col.Dyn = make([]any, 0, capacity)
+	}
+	for range n {
+		b.addNull()
 	}
 }
 
@@ -102,8 +119,15 @@ func (b *colBuilder) add(c *cell) {
 	}
 	if b.infer {
 		if want := cellType(c.kind); want != b.col.Type {
-			b.widen(want)
+			if b.lazy {
+				b.col.Type = want
+			} else {
+				b.widen(want)
+			}
 		}
+	}
+	if b.lazy {
+		b.materialize()
 	}
 	col := &b.col
 	switch t := col.Type; {
@@ -180,10 +204,21 @@ func (b *colBuilder) dropDict() {
 
 // addNull appends a null ("" for strings).
 func (b *colBuilder) addNull() {
+	if b.lazy {
+		b.n++
+		return
+	}
 	col := &b.col
 	t := col.Type
 	if t == types.String {
-		b.addString(&cell{kind: kStr, s: ""})
+		if b.empty > 0 {
+			col.Codes = append(col.Codes, b.empty-1)
+		} else {
+			b.addString(&cell{kind: kStr, s: ""})
+			if code, ok := b.dict[""]; ok {
+				b.empty = code + 1
+			}
+		}
 		if col.Nulls != nil {
 			col.Nulls = append(col.Nulls, false)
 		}
@@ -214,14 +249,6 @@ func (b *colBuilder) addNull() {
 func (b *colBuilder) widen(want types.Type) {
 	to := mergeTypes(b.col.Type, want)
 	if to == b.col.Type {
-		return
-	}
-	if b.col.Type == types.Null {
-		n := b.n
-		b.reset(to, max(n*2, 16))
-		for range n {
-			b.addNull()
-		}
 		return
 	}
 	col := convertColumn(&b.col, b.n, to)
@@ -282,11 +309,15 @@ func convertColumn(c *table.Column, n int, to types.Type) *table.Column {
 	return out
 }
 
-// finish returns the built column; the builder must be reset before reuse.
+// finish returns the built column (an untyped one when an inferred column
+// saw only nulls); the builder must be reset before reuse.
 func (b *colBuilder) finish() *table.Column {
-	col := b.col
-	if col.Type == types.Null {
-		col = table.Column{Type: types.Null, Nulls: col.Nulls}
+	if b.lazy {
+		if b.col.Type == types.Null {
+			return &table.Column{Type: types.Null}
+		}
+		return nullColumn(b.col.Type, b.n)
 	}
+	col := b.col
 	return &col
 }

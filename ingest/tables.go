@@ -94,9 +94,20 @@ func nullColumn(t types.Type, n int) *table.Column {
 	if t == types.String {
 		return &table.Column{Type: t, Dict: []string{""}, Codes: make([]uint32, n)}
 	}
-	c := table.NewColumn(t, n)
-	for range n {
-		c.AppendNull()
+	nulls := make([]bool, n)
+	for i := range nulls {
+		nulls[i] = true
+	}
+	c := &table.Column{Type: t, Nulls: nulls}
+	switch {
+	case t.UsesInts():
+		c.Ints = make([]int64, n)
+	case t.UsesReals():
+		c.Reals = make([]float64, n)
+	case t.UsesStrings():
+		c.Codes, c.Dict = make([]uint32, n), []string{""}
+	default:
+		c.Dyn = make([]any, n)
 	}
 	return c
 }
