@@ -1,22 +1,9 @@
 package parser
 
 import (
-	"strings"
-
 	"github.com/rmmhunt/rmmhunt/kql/ast"
 	"github.com/rmmhunt/rmmhunt/kql/token"
 )
-
-// genericOps are the tabular operators kept as *ast.GenericOp.
-var genericOps = map[string]bool{
-	"render": true, "serialize": true, "sample": true, "sample-distinct": true,
-	"getschema": true, "make-series": true, "top-nested": true, "top-hitters": true,
-	"mv-apply": true, "mvapply": true, "project-smart": true, "consume": true, "fork": true,
-	"facet": true, "reduce": true, "scan": true, "partition": true, "search": true,
-	"find": true, "parse-kv": true, "assert-schema": true, "macro-expand": true,
-	"make-graph": true, "graph-match": true, "graph-merge": true, "graph-to-table": true,
-	"graph-shortest-paths": true, "graph-mark-components": true, "execute-and-cache": true,
-}
 
 // dedicatedOps are the tabular operators with their own node.
 var dedicatedOps = map[string]bool{
@@ -358,112 +345,5 @@ func (p *parser) parseParsePart() *ast.ParsePart {
 		return part
 	}
 	p.failExpected("string, * or column in parse pattern")
-	return nil
-}
-
-// parseRender parses `render visualization [name=value ...] [with (props)]`
-// into a GenericOp whose Args are the visualization name and the
-// properties (*ast.NamedExpr).
-func (p *parser) parseRender(start token.Pos) *ast.GenericOp {
-	g := &ast.GenericOp{Name: "render"}
-	g.Args = append(g.Args, p.parseIdent())
-	for p.is(token.IDENT) && !p.isKeyword("with") && p.peek(1).Kind == token.ASSIGN {
-		g.Args = append(g.Args, p.parseNamedExpr())
-	}
-	if p.isKeyword("with") {
-		p.next()
-		p.expect(token.LPAREN)
-		p.commaList(token.RPAREN, func() {
-			g.Args = append(g.Args, p.parseNamedExpr())
-		})
-		p.expect(token.RPAREN)
-	}
-	g.Pos = p.spanFrom(start)
-	g.Text = p.src[g.Pos.Start:g.Pos.End]
-	return g
-}
-
-// parseGenericOp parses an operator kept as raw text. The current token
-// follows the operator name, which started at start. Args are filled in
-// when the rest of the operator is a plain expression list.
-func (p *parser) parseGenericOp(start token.Pos, name string) *ast.GenericOp {
-	g := &ast.GenericOp{Name: name}
-	m := p.mark()
-	if !p.atOpEnd() {
-		p.try(func() {
-			list := p.parseNamedList()
-			if !p.atOpEnd() {
-				p.fail(p.tok.Span, "")
-			}
-			for _, x := range list {
-				if len(x.Names) == 0 {
-					g.Args = append(g.Args, x.X)
-				} else {
-					g.Args = append(g.Args, x)
-				}
-			}
-		})
-	}
-	p.skipOperator(m)
-	g.Pos = p.spanFrom(start)
-	g.Text = p.src[g.Pos.Start:g.Pos.End]
-	return g
-}
-
-// ---------------------------------------------------------------------------
-// Operator parameters
-
-// Accepted parameter names per operator; hint.* is accepted where hints
-// are.
-func hintParams(n string) bool { return strings.HasPrefix(n, "hint.") }
-func joinParams(n string) bool { return n == "kind" || hintParams(n) }
-func unionParams(n string) bool {
-	return n == "kind" || n == "withsource" || n == "isfuzzy" || hintParams(n)
-}
-func asParams(n string) bool    { return hintParams(n) }
-func parseParams(n string) bool { return n == "kind" || n == "flags" }
-func mvExpandParams(n string) bool {
-	return n == "kind" || n == "bagexpansion" || n == "with_itemindex" || hintParams(n)
-}
-
-// parseParams parses `name=value` operator parameters for which accept is
-// true. Dotted names (hint.strategy) are joined.
-func (p *parser) parseParams(accept func(string) bool) []*ast.OpParam {
-	var params []*ast.OpParam
-	for p.is(token.IDENT) && !p.tok.Quoted {
-		name, n := p.tok.Value, 1
-		for p.peek(n).Kind == token.DOT && p.peek(n+1).Kind == token.IDENT {
-			name += "." + p.peek(n+1).Value
-			n += 2
-		}
-		if p.peek(n).Kind != token.ASSIGN || !accept(name) {
-			break
-		}
-		start := p.tok.Span.Start
-		for i := 0; i <= n; i++ {
-			p.next()
-		}
-		val := p.parseParamValue()
-		params = append(params, &ast.OpParam{Name: name, Value: val, Pos: p.spanFrom(start)})
-	}
-	return params
-}
-
-// parseParamValue parses the value of an operator parameter: a bare word
-// (as *ast.Ident) or a literal.
-func (p *parser) parseParamValue() ast.Expr {
-	t := p.tok
-	switch t.Kind {
-	case token.IDENT:
-		if v, ok := boolWords[t.Value]; ok && !t.Quoted {
-			p.next()
-			return &ast.BasicLit{Kind: ast.LitBool, Value: v, Pos: t.Span}
-		}
-		p.next()
-		return &ast.Ident{Name: t.Value, Quoted: t.Quoted, Pos: t.Span}
-	case token.INT, token.REAL, token.STRING, token.TIMESPAN:
-		return p.parseBasicLit()
-	}
-	p.failExpected("parameter value")
 	return nil
 }
