@@ -36,17 +36,15 @@ func (p *parser) parseBasicLit() *ast.BasicLit {
 	return nil
 }
 
-// intValue returns the decimal text of an integer token (hex is
-// converted).
+// intValue returns the decimal text of an integer token: hex is converted
+// (0xFFFFFFFFFFFFFFFF is -1, as a 64-bit pattern); a literal out of range,
+// already reported by the scanner, is kept as written.
 func (p *parser) intValue(t token.Token) string {
 	s := t.Text
 	if len(s) > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X') {
-		u, err := strconv.ParseUint(s[2:], 16, 64)
-		if err != nil {
-			p.record(t.Span, "integer literal %s out of range", s)
-			return s
+		if u, err := strconv.ParseUint(s[2:], 16, 64); err == nil {
+			return strconv.FormatInt(int64(u), 10)
 		}
-		return strconv.FormatInt(int64(u), 10)
 	}
 	return s
 }

@@ -43,7 +43,6 @@ func ParseExpr(f *token.File) (ast.Expr, *diag.List) {
 
 // parser holds the state of one parse.
 type parser struct {
-	file  *token.File
 	src   string
 	toks  []token.Token
 	pos   int         // index of tok in toks
@@ -64,7 +63,7 @@ type parser struct {
 type bailout struct{}
 
 func newParser(f *token.File) *parser {
-	p := &parser{file: f, src: f.Src, diags: &diag.List{File: f}, lastErr: token.NoPos}
+	p := &parser{src: f.Src, diags: &diag.List{File: f}, lastErr: token.NoPos}
 	p.toks = scanner.Tokens(f, p.diags)
 	for _, t := range p.toks {
 		if t.Kind == token.ILLEGAL {

@@ -1,6 +1,8 @@
 package scanner
 
 import (
+	"strconv"
+
 	"github.com/rmmhunt/rmmhunt/kql/token"
 	"github.com/rmmhunt/rmmhunt/kql/types"
 )
@@ -10,10 +12,16 @@ import (
 // timespan (5d, 1.5h), long (42), and finally an identifier that starts with
 // digits (3rd), so that a number immediately followed by letters is never
 // split in two.
+//
+// Integer and timespan literals that do not fit in 64 bits are reported;
+// the token keeps its kind so that parsing goes on.
 func (s *Scanner) scanNumber() token.Token {
 	start := s.off
 	if n := s.hexLen(start); n > 0 {
 		s.off += n
+		if _, err := strconv.ParseUint(s.src[start+2:s.off], 16, 64); err != nil {
+			s.errorf(start, s.off, "integer literal %s out of range", s.src[start:s.off])
+		}
 		return token.Token{Kind: token.INT}
 	}
 	if n := s.realLen(start); n > 0 {
@@ -22,11 +30,17 @@ func (s *Scanner) scanNumber() token.Token {
 	}
 	if n := s.timespanLen(start); n > 0 {
 		s.off += n
+		if _, ok := types.ParseTimespanLiteral(s.src[start:s.off]); !ok {
+			s.errorf(start, s.off, "timespan literal %s out of range", s.src[start:s.off])
+		}
 		return token.Token{Kind: token.TIMESPAN}
 	}
 	d := s.digits(start)
 	if !s.isIdentCharAt(start + d) {
 		s.off += d
+		if _, err := strconv.ParseInt(s.src[start:s.off], 10, 64); err != nil {
+			s.errorf(start, s.off, "integer literal %s out of range", s.src[start:s.off])
+		}
 		return token.Token{Kind: token.INT}
 	}
 	s.off += d

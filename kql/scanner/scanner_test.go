@@ -94,6 +94,9 @@ func TestErrors(t *testing.T) {
 		{"é", "ILLEGAL(é)", "illegal character 'é'"},
 		{"\xff", "ILLEGAL(\xff)", "invalid UTF-8 encoding"},
 		{"```open", "ILLEGAL(```open)", "multi-line string literal not terminated"},
+		{"99999999999999999999", "integer(99999999999999999999)", "integer literal 99999999999999999999 out of range"},
+		{"0x1FFFFFFFFFFFFFFFF", "integer(0x1FFFFFFFFFFFFFFFF)", "integer literal 0x1FFFFFFFFFFFFFFFF out of range"},
+		{"99999999999999999999d", "timespan(99999999999999999999d)", "timespan literal 99999999999999999999d out of range"},
 	}
 	for _, tt := range tests {
 		got, errs := scanAll(tt.src)
