@@ -39,8 +39,10 @@
 //   - Operators without a dedicated node (render, make-series, top-nested,
 //     mv-apply, serialize, ...) and the sources find, search and externaldata
 //     become *ast.GenericOp with the raw source text; Args holds the
-//     arguments when they form a plain expression list (for externaldata:
-//     the schema as a *ast.TypeExpr, the URLs, then the `with` properties).
+//     arguments when they form a plain expression list (for render: the
+//     visualization name, then its properties as *ast.NamedExpr; for
+//     externaldata: the schema as a *ast.TypeExpr, the URLs, then the
+//     `with` properties).
 //
 // The parser does not resolve names or check types; that is the binder's job.
 package parser
