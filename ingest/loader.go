@@ -92,7 +92,9 @@ func (l *loader) loadStream(name string, r io.Reader) {
 	for _, t := range sortedKeys(f.sinks) {
 		s := f.sinks[t]
 		s.flush()
-		f.stats.Tables = append(f.stats.Tables, t)
+		if s.stored > 0 {
+			f.stats.Tables = append(f.stats.Tables, t)
+		}
 	}
 	if f.stats.Format == "" && err == nil {
 		f.stats.Format = FormatEmpty
@@ -111,6 +113,9 @@ func (l *loader) loadStream(name string, r io.Reader) {
 func (l *loader) finish() (*Result, error) {
 	for _, name := range sortedKeys(l.accs) {
 		a := l.accs[name]
+		if len(a.batches) == 0 {
+			continue // every row was rejected
+		}
 		l.res.Tables[name] = a.build(func(msg string) {
 			l.res.Warnings = append(l.res.Warnings, Warning{Message: msg})
 		})

@@ -181,6 +181,9 @@ func TestRejects(t *testing.T) {
 			if res.Read != tc.read || res.Stored != tc.stored {
 				t.Errorf("read %d stored %d rejected %d, want read %d stored %d", res.Read, res.Stored, res.Rejected, tc.read, tc.stored)
 			}
+			if tc.stored == 0 && len(res.Tables) != 0 {
+				t.Errorf("tables %v with no stored rows", sortedKeys(res.Tables))
+			}
 			if len(res.Rejects) != len(tc.rejects) {
 				t.Fatalf("rejects %v, want %d", res.Rejects, len(tc.rejects))
 			}

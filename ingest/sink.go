@@ -32,6 +32,7 @@ type sink struct {
 	cols   []*colBuilder
 	cells  []cell
 	n      int // rows in the current batch
+	stored int // rows stored from this file
 	tsSlot int // documented datetime Timestamp, or -1
 	tgSlot int // TimeGenerated, or -1
 	// rowLine is the line of the row being assembled, for warnings.
@@ -187,6 +188,7 @@ func (s *sink) commit() {
 		*c = cell{}
 	}
 	s.n++
+	s.stored++
 	s.f.stats.Stored++
 	if s.n >= s.f.l.batchRows {
 		s.flush()
