@@ -9,6 +9,7 @@ import (
 
 	"github.com/rmmhunt/rmmhunt/kql/ast"
 	"github.com/rmmhunt/rmmhunt/kql/parser"
+	"github.com/rmmhunt/rmmhunt/kql/parser/parsertest"
 	"github.com/rmmhunt/rmmhunt/kql/token"
 )
 
@@ -81,6 +82,9 @@ func TestRoundTripCases(t *testing.T) {
 		`T | join (U) on $left.a == $right.b and $left.c == $right.d`,
 		"T\n| make-series n = count() on Timestamp from ago(1d) to now() step 1h // c\n| render timechart",
 	} {
+		roundTrip(t, src, src)
+	}
+	for _, src := range parsertest.ValidQueries {
 		roundTrip(t, src, src)
 	}
 }
