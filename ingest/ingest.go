@@ -1,10 +1,8 @@
 package ingest
 
 import (
-	"errors"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/rmmhunt/rmmhunt/schema"
 	"github.com/rmmhunt/rmmhunt/table"
@@ -75,10 +73,10 @@ type Result struct {
 // FileStats describes one input file.
 type FileStats struct {
 	Path       string
-	Format     Format // the format detected from the file's first value or line
-	Compressed bool   // the file was gzip-compressed
-	Tables     []string
-	Read       int
+	Format     Format   // the format detected from the file's first value or line
+	Compressed bool     // the file was gzip-compressed
+	Tables     []string // the tables that stored rows from the file, sorted
+	Read       int      // rows read, including rejected ones
 	Stored     int
 	Rejected   int
 	// Error is set when the file could not be read at all (it does not
@@ -98,6 +96,7 @@ type Reject struct {
 // MaxRawBytes is the most bytes of a rejected row kept in Reject.Raw.
 const MaxRawBytes = 1024
 
+// String formats the reject as file:line:column: reason.
 func (r Reject) String() string {
 	if r.Column > 0 {
 		return fmt.Sprintf("%s:%d:%d: %s", r.File, r.Line, r.Column, r.Reason)
@@ -113,6 +112,7 @@ type Warning struct {
 	Message string
 }
 
+// String formats the warning as file:line: message.
 func (w Warning) String() string {
 	if w.Line > 0 {
 		return fmt.Sprintf("%s:%d: %s", w.File, w.Line, w.Message)
@@ -160,27 +160,4 @@ func LoadReader(name string, r io.Reader, opts Options) (*Result, error) {
 	}
 	l.loadStream(name, r)
 	return l.finish()
-}
-
-type pathError struct {
-	path string
-	err  error
-}
-
-func (l *loader) loadFile(path string) {
-	fh, err := os.Open(path)
-	if err != nil {
-		l.fileError(FileStats{Path: path}, unwrapPathError(err))
-		return
-	}
-	defer fh.Close()
-	l.loadStream(path, fh)
-}
-
-func unwrapPathError(err error) error {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }

@@ -167,17 +167,8 @@ func (f *fileState) envelope(d []byte, members []member, start, end int) error {
 	c, _ := find(members, "category")
 	p, _ := find(members, "properties")
 	var sb []byte
-	category := string(jsonString(d[c.vs:c.ve], &sb))
-	name := category
-	if len(name) >= len(streamingCategoryPrefix) && strings.EqualFold(name[:len(streamingCategoryPrefix)], streamingCategoryPrefix) {
-		name = name[len(streamingCategoryPrefix):]
-	}
-	t := tableNamed(f.l.reg, name)
+	t, reason := f.categoryTable(jsonString(d[c.vs:c.ve], &sb))
 	if t == "" {
-		reason := fmt.Sprintf("unknown table %q (category %q)", name, category)
-		if s := f.l.reg.Suggest(name); s != "" {
-			reason += fmt.Sprintf("; did you mean %s?", s)
-		}
 		f.rejectAt(c.vs, reason, raw)
 		return nil
 	}
@@ -191,6 +182,29 @@ func (f *fileState) envelope(d []byte, members []member, start, end int) error {
 	}
 	f.typeRow(t, d, props, start, end, nil)
 	return nil
+}
+
+// categoryTable returns the table named by a streaming category
+// ("AdvancedHunting-<Table>"; a bare table name is accepted too), or "" and
+// the reason the category names none. The last answer is remembered, as a
+// file usually holds one category.
+func (f *fileState) categoryTable(category []byte) (string, string) {
+	if f.lastCategory != nil && bytes.Equal(category, f.lastCategory) {
+		return f.lastTable, f.lastReason
+	}
+	name := string(category)
+	if len(name) >= len(streamingCategoryPrefix) && strings.EqualFold(name[:len(streamingCategoryPrefix)], streamingCategoryPrefix) {
+		name = name[len(streamingCategoryPrefix):]
+	}
+	t, reason := tableNamed(f.l.reg, name), ""
+	if t == "" {
+		reason = fmt.Sprintf("unknown table %q (category %q)", name, category)
+		if s := f.l.reg.Suggest(name); s != "" {
+			reason += fmt.Sprintf("; did you mean %s?", s)
+		}
+	}
+	f.lastCategory, f.lastTable, f.lastReason = append(f.lastCategory[:0], category...), t, reason
+	return t, reason
 }
 
 // flatRow reads a flat row object. Its table is Options.Table, else its

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"unicode/utf8"
 
 	"github.com/rmmhunt/rmmhunt/schema"
@@ -75,6 +76,17 @@ func (l *loader) addReject(r Reject) {
 	l.res.Rejects = append(l.res.Rejects, r)
 }
 
+// loadFile reads one file.
+func (l *loader) loadFile(path string) {
+	fh, err := os.Open(path)
+	if err != nil {
+		l.fileError(FileStats{Path: path}, unwrapPathError(err))
+		return
+	}
+	defer fh.Close()
+	l.loadStream(path, fh)
+}
+
 // loadStream reads one input.
 func (l *loader) loadStream(name string, r io.Reader) {
 	f := &fileState{
@@ -137,9 +149,12 @@ type fileState struct {
 	warned    map[string]bool
 	routed    bool              // some row has been given a table
 	typeCache map[string]string // Type column value → known table or ""
-	scratch   []byte            // unescaped strings of the current row
-	memBufs   [3][]member       // member lists by nesting level
-	pos       posMap
+	// The last streaming category read, its table and the reason it has none.
+	lastCategory          []byte
+	lastTable, lastReason string
+	scratch               []byte      // unescaped strings of the current row
+	memBufs               [3][]member // member lists by nesting level
+	pos                   posMap
 }
 
 // member is one key/value pair of a JSON object: the key (unescaped) and the

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -8,6 +9,22 @@ import (
 
 	"github.com/rmmhunt/rmmhunt/schema"
 )
+
+// pathError is a path that could not be listed.
+type pathError struct {
+	path string
+	err  error
+}
+
+// unwrapPathError drops the operation and path from an *os.PathError: the
+// path is reported beside it.
+func unwrapPathError(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
 
 // expandPaths turns the arguments of Load into a list of files: a file
 // stands for itself, a directory for every regular file below it, walked in

@@ -50,16 +50,17 @@ func newSink(f *fileState, acc *tableAcc) *sink {
 	return s
 }
 
+// capacity is the initial capacity of a column that receives values.
 func (s *sink) capacity() int { return min(s.f.l.batchRows, 1024) }
 
+// addSlot adds a column to the sink; the rows of the current batch read as
+// null in it.
 func (s *sink) addSlot(sl slot) int {
 	i := len(s.slots)
 	s.slots = append(s.slots, sl)
 	s.index[sl.name] = i
 	b := newBuilder(sl.typ, sl.infer, s.capacity())
-	for range s.n {
-		b.addNull()
-	}
+	b.n = s.n // the rows so far lack the column: nulls, still unallocated
 	s.cols = append(s.cols, b)
 	s.cells = append(s.cells, cell{})
 	if sl.name == schema.SentinelTimeColumn && sl.typ == types.Datetime {
@@ -129,6 +130,8 @@ func (s *sink) newSlot(name string, declared types.Type, text bool) int {
 	return i
 }
 
+// optionalColumn finds a Sentinel or streaming column of def (TimeGenerated,
+// TenantId, Type, SourceSystem, MachineGroup) without regard to case.
 func optionalColumn(def *schema.Table, name string) (schema.Column, bool) {
 	for _, c := range def.Optional {
 		if strings.EqualFold(c.Name, name) {
