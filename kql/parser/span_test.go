@@ -100,6 +100,8 @@ func TestSpans(t *testing.T) {
 		{`let f = (a:long = 1) { a };`, &ast.FuncLit{}, []string{"(a:long = 1) { a }"}},
 		{`let f = (a:long = 1) { a };`, &ast.LetStmt{}, []string{"let f = (a:long = 1) { a }"}},
 		{`T | where x[0].y["z"] > 1`, &ast.IndexExpr{}, []string{`x[0].y["z"]`, "x[0]"}},
+		{`T | extend d = a-b, e = mv-expand`, &ast.BinaryExpr{}, []string{"a-b", "mv-expand"}},
+		{`T | mv-expand e = a-b`, &ast.MvExpandOp{}, []string{"mv-expand e = a-b"}},
 	}
 	for i, tt := range tests {
 		t.Run(fmt.Sprint(i), func(t *testing.T) {
