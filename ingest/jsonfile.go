@@ -18,8 +18,8 @@ func (f *fileState) readJSON(br *bufio.Reader, line0, col0 int) error {
 	lr := newLineReader(br, line0-1)
 	lr.max = math.MaxInt // the first line decides the mode; keep it whole
 	first, err := lr.next()
-	lr.max = MaxLineBytes
-	if err == nil && len(first) > MaxLineBytes || err == nil && incompleteJSON(first) {
+	lr.max = maxLineBytes
+	if err == nil && len(first) > maxLineBytes || err == nil && incompleteJSON(first) {
 		doc := make([]byte, 0, len(first)+1+br.Buffered())
 		doc = append(append(doc, first...), '\n')
 		rest, rerr := io.ReadAll(br)
@@ -37,7 +37,7 @@ func (f *fileState) readJSON(br *bufio.Reader, line0, col0 int) error {
 			return nil
 		}
 		if errors.Is(err, errLineTooLong) {
-			f.reject(lr.line, 0, "line longer than 64 MiB", nil)
+			f.reject(lr.line, 0, fmt.Sprintf("line longer than %d bytes, skipped", maxLineBytes), nil)
 		} else if err := f.readLine(first, lr.line, col0); err != nil {
 			return err
 		}

@@ -9,9 +9,12 @@ import (
 // MaxLineBytes is the longest line the line-oriented readers accept.
 const MaxLineBytes = 64 << 20
 
+// maxLineBytes is the limit the readers apply (tests lower it).
+var maxLineBytes = MaxLineBytes
+
 // errLineTooLong reports a line longer than the reader's limit; the line
 // has been skipped.
-var errLineTooLong = errors.New("line longer than 64 MiB")
+var errLineTooLong = errors.New("line too long")
 
 // lineReader reads lines ending in "\n" or "\r\n" from a bufio.Reader,
 // without copying when a line fits in the reader's buffer.
@@ -23,7 +26,7 @@ type lineReader struct {
 }
 
 func newLineReader(br *bufio.Reader, line int) *lineReader {
-	return &lineReader{br: br, line: line, max: MaxLineBytes}
+	return &lineReader{br: br, line: line, max: maxLineBytes}
 }
 
 // next returns the next line without its line ending. The slice is valid
@@ -50,7 +53,11 @@ func (r *lineReader) next() ([]byte, error) {
 		}
 		err = nil
 	}
-	return trimEOL(frag), err
+	line := trimEOL(frag)
+	if err == nil && len(line) > r.max {
+		return nil, errLineTooLong
+	}
+	return line, err
 }
 
 // skipRest discards the rest of an over-long line.

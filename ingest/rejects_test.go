@@ -282,3 +282,29 @@ func TestFileErrors(t *testing.T) {
 		t.Errorf("unknown Options.Table: %v", err)
 	}
 }
+
+func TestLongLines(t *testing.T) {
+	defer func(n int) { maxLineBytes = n }(maxLineBytes)
+	maxLineBytes = 100
+	long := `{"DeviceName":"` + strings.Repeat("x", 200) + `"}`
+	short := `{"DeviceName":"a"}`
+
+	// A long line after the first is skipped and rejected.
+	res, err := loadString(t, "DeviceInfo.jsonl", short+"\n"+long+"\n"+short+"\n", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Stored != 2 || len(res.Rejects) != 1 || res.Rejects[0].Line != 2 ||
+		!strings.Contains(res.Rejects[0].Reason, "line longer than 100 bytes") {
+		t.Errorf("stored %d rejects %v", res.Stored, res.Rejects)
+	}
+
+	// A long first line is read whole: the input is read as one document.
+	res, err = loadString(t, "DeviceInfo.jsonl", long+"\n"+short+"\n", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Stored != 2 || res.Rejected != 0 {
+		t.Errorf("stored %d rejects %v", res.Stored, res.Rejects)
+	}
+}
