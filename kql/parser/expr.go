@@ -2,6 +2,7 @@ package parser
 
 import (
 	"github.com/rmmhunt/rmmhunt/kql/ast"
+	"github.com/rmmhunt/rmmhunt/kql/scanner"
 	"github.com/rmmhunt/rmmhunt/kql/token"
 )
 
@@ -274,13 +275,6 @@ var boolWords = map[string]string{
 	"false": "false", "False": "false", "FALSE": "false",
 }
 
-// typedLitWords are the type keywords that form a typed literal with "(".
-var typedLitWords = map[string]bool{
-	"datetime": true, "date": true, "timespan": true, "time": true, "guid": true,
-	"long": true, "int": true, "real": true, "double": true, "decimal": true,
-	"bool": true, "boolean": true,
-}
-
 // parseIdentExpr parses an expression that starts with a name: a boolean,
 // a typed or dynamic literal, typeof(T), a call, or a plain name.
 func (p *parser) parseIdentExpr() ast.Expr {
@@ -293,7 +287,7 @@ func (p *parser) parseIdentExpr() ast.Expr {
 		}
 		if next.Kind == token.LPAREN {
 			switch {
-			case typedLitWords[t.Value] && !next.SpaceBefore:
+			case scanner.IsTypedLiteralKeyword(t.Value) && !next.SpaceBefore:
 				return p.parseTypedLit()
 			case t.Value == "dynamic":
 				return p.parseDynamicLit()

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/rmmhunt/rmmhunt/kql/ast"
+	"github.com/rmmhunt/rmmhunt/kql/scanner"
 	"github.com/rmmhunt/rmmhunt/kql/token"
 )
 
@@ -124,7 +125,7 @@ func (p *parser) parseDynamicValue() ast.Expr {
 				return &ast.BasicLit{Kind: ast.LitNull, Value: "null", Pos: t.Span}
 			}
 			if n := p.peek(1); n.Kind == token.LPAREN {
-				if typedLitWords[t.Value] && !n.SpaceBefore {
+				if scanner.IsTypedLiteralKeyword(t.Value) && !n.SpaceBefore {
 					return p.parseTypedLit()
 				}
 				if t.Value == "dynamic" {

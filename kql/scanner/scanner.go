@@ -56,6 +56,11 @@ var gooKeywords = map[string]bool{
 	"bool": true, "boolean": true,
 }
 
+// IsTypedLiteralKeyword reports whether name is a type keyword that starts
+// a typed literal (datetime(...), guid(...), long(...), ...) when "(" follows
+// it without space; the scanner then returns the body as one raw STRING.
+func IsTypedLiteralKeyword(name string) bool { return gooKeywords[name] }
+
 func (s *Scanner) errorf(start, end int, format string, args ...any) {
 	if s.err != nil {
 		s.err(token.Span{Start: token.Pos(start), End: token.Pos(end)}, fmt.Sprintf(format, args...))
