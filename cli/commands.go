@@ -134,7 +134,8 @@ func newHuntCmd(e *env) *cobra.Command {
 }
 
 func newCheckCmd(e *env) *cobra.Command {
-	var file string
+	var file, corpus string
+	var d dataFlags
 	c := &cobra.Command{
 		Use:   "check (KQL | -f FILE | RULE.yaml...)",
 		Short: "Parse and bind a query or rule files without running them",
@@ -142,6 +143,12 @@ func newCheckCmd(e *env) *cobra.Command {
 			"but uses something rmmhunt does not support yet (named in the message).",
 		Args: cobra.ArbitraryArgs,
 		RunE: func(c *cobra.Command, args []string) error {
+			if corpus != "" {
+				if len(args) > 0 || file != "" {
+					return usageErr("--corpus takes no query")
+				}
+				return checkCorpus(e, corpus, &d)
+			}
 			cat := binder.SchemaCatalog(schema.Default())
 			if file == "" && len(args) > 0 && looksLikeRules(args) {
 				return checkRules(e, args, cat)
@@ -155,6 +162,10 @@ func newCheckCmd(e *env) *cobra.Command {
 		},
 	}
 	c.Flags().StringVarP(&file, "file", "f", "", "read the query from FILE ('-' for standard input)")
+	c.Flags().StringVar(&corpus, "corpus", "", "measure a query corpus (JSON Lines of {\"name\", \"query\"}): parsed, bound and executed counts")
+	c.Flags().StringArrayVar(&d.data, "data", nil, "with --corpus: also run every query over this data")
+	c.Flags().StringVar(&d.table, "table", "", "with --corpus --data: table name for files that do not carry one")
+	c.Flags().StringVar(&d.now, "now", "", "with --corpus: reference time (RFC 3339 or 'latest')")
 	return c
 }
 
