@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/rmmhunt/rmmhunt/kql/ast"
+	"github.com/rmmhunt/rmmhunt/kql/parser/parsertest"
 	"github.com/rmmhunt/rmmhunt/kql/token"
 )
 
@@ -42,6 +43,9 @@ func checkTree(t *testing.T, src string, n any, diags []string) {
 // internally, and that every span stays within the source.
 func FuzzParser(f *testing.F) {
 	for _, s := range fuzzSeeds {
+		f.Add(s)
+	}
+	for _, s := range parsertest.ValidQueries {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, src string) {

@@ -19,6 +19,9 @@ func FuzzRoundTrip(f *testing.F) {
 	} {
 		f.Add(s)
 	}
+	for _, s := range parsertest.ValidQueries {
+		f.Add(s)
+	}
 	f.Fuzz(func(t *testing.T, src string) {
 		q1, d := parser.ParseQuery(token.NewFile("", src))
 		if d.HasErrors() {
