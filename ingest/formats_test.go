@@ -84,7 +84,6 @@ func TestFormats(t *testing.T) {
 			{"DeviceProcessEvents", 0, "MachineGroup", str("")},
 			{"DeviceProcessEvents", 0, "ProcessCreationTime", null(types.Datetime)},
 		},
-		warnings: []string{"column MachineGroup is not in the Defender schema of DeviceFileCertificateInfo"},
 	}, {
 		name:   "storage blob JSON Lines with CRLF",
 		path:   blobFile,

@@ -82,6 +82,9 @@ type FileStats struct {
 	// Error is set when the file could not be read at all (it does not
 	// exist, its table cannot be told, its format is not supported).
 	Error string
+	// Skipped is set for a file found in a directory walk that holds no
+	// telemetry rmmhunt can place (see Load); a warning names it.
+	Skipped bool
 }
 
 // Reject is one row that could not be stored.
@@ -145,8 +148,8 @@ func Load(paths []string, opts Options) (*Result, error) {
 	for _, we := range walkErrs {
 		l.fileError(FileStats{Path: we.path}, we.err)
 	}
-	for _, p := range files {
-		l.loadFile(p)
+	for _, in := range files {
+		l.loadFile(in.path, in.walked)
 	}
 	return l.finish()
 }
@@ -158,6 +161,6 @@ func LoadReader(name string, r io.Reader, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	l.loadStream(name, r)
+	l.loadStream(name, r, false)
 	return l.finish()
 }

@@ -77,18 +77,21 @@ func (l *loader) addReject(r Reject) {
 }
 
 // loadFile reads one file.
-func (l *loader) loadFile(path string) {
+func (l *loader) loadFile(path string, walked bool) {
 	fh, err := os.Open(path)
 	if err != nil {
 		l.fileError(FileStats{Path: path}, unwrapPathError(err))
 		return
 	}
 	defer fh.Close()
-	l.loadStream(path, fh)
+	l.loadStream(path, fh, walked)
 }
 
-// loadStream reads one input.
-func (l *loader) loadStream(name string, r io.Reader) {
+// loadStream reads one input. A file found by walking a directory whose
+// table cannot be told and of which no row was read (a truth file, notes)
+// is skipped with a warning instead of failing the load; named explicitly,
+// the same file is an error.
+func (l *loader) loadStream(name string, r io.Reader, walked bool) {
 	f := &fileState{
 		l:         l,
 		name:      name,
@@ -115,6 +118,13 @@ func (l *loader) loadStream(name string, r io.Reader) {
 	l.res.Stored += f.stats.Stored
 	l.res.Rejected += f.stats.Rejected
 	if err != nil {
+		if walked && f.stats.Read == 0 && errors.Is(err, errNoTableSentinel) {
+			f.stats.Skipped = true
+			l.res.Files = append(l.res.Files, f.stats)
+			l.res.Warnings = append(l.res.Warnings, Warning{File: name,
+				Message: "skipped: not Defender telemetry, or its table cannot be told (name the file after its table or pass the table explicitly)"})
+			return
+		}
 		l.fileError(f.stats, err)
 		return
 	}
@@ -226,9 +236,12 @@ func (f *fileState) prepScratch(n int) {
 
 // errNoTable is the file-level error for rows whose table cannot be told.
 func (f *fileState) errNoTable() error {
-	return fatalError{errors.New("cannot tell which table the rows belong to: set the table name explicitly, " +
-		"name the file after its table (e.g. DeviceProcessEvents.jsonl), or include a Type column naming it")}
+	return fatalError{errNoTableSentinel}
 }
+
+// errNoTableSentinel is the error of a file whose table cannot be told.
+var errNoTableSentinel = errors.New("cannot tell which table the rows belong to: set the table name explicitly, " +
+	"name the file after its table (e.g. DeviceProcessEvents.jsonl), or include a Type column naming it")
 
 // typeTable returns the known table named by a Type column value, or "".
 func (f *fileState) typeTable(v []byte) string {

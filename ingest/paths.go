@@ -10,6 +10,13 @@ import (
 	"github.com/rmmhunt/rmmhunt/schema"
 )
 
+// inputFile is one file to read; walked is true when it was found by
+// walking a directory rather than named by the caller.
+type inputFile struct {
+	path   string
+	walked bool
+}
+
 // pathError is a path that could not be listed.
 type pathError struct {
 	path string
@@ -29,8 +36,8 @@ func unwrapPathError(err error) error {
 // expandPaths turns the arguments of Load into a list of files: a file
 // stands for itself, a directory for every regular file below it, walked in
 // lexical order, without entries whose names start with '.'.
-func expandPaths(paths []string) ([]string, []pathError) {
-	var files []string
+func expandPaths(paths []string) ([]inputFile, []pathError) {
+	var files []inputFile
 	var errs []pathError
 	for _, p := range paths {
 		info, err := os.Stat(p)
@@ -39,7 +46,7 @@ func expandPaths(paths []string) ([]string, []pathError) {
 			continue
 		}
 		if !info.IsDir() {
-			files = append(files, p)
+			files = append(files, inputFile{path: p})
 			continue
 		}
 		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
@@ -57,7 +64,7 @@ func expandPaths(paths []string) ([]string, []pathError) {
 				return nil
 			}
 			if d.Type().IsRegular() {
-				files = append(files, path)
+				files = append(files, inputFile{path: path, walked: true})
 			}
 			return nil
 		})

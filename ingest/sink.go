@@ -103,8 +103,8 @@ func (s *sink) newSlot(name string, declared types.Type, text bool) int {
 	sl := slot{name: name}
 	var note string
 	if c, ok := optionalColumn(def, name); ok {
+		// A documented Sentinel or streaming column: kept without a note.
 		sl.name, sl.typ = c.Name, c.Type
-		note = fmt.Sprintf("column %s is not in the Defender schema of %s; kept as an extra %s column (a Sentinel/streaming column)", name, def.Name, c.Type)
 	} else {
 		switch {
 		case declared != types.Unknown && declared != types.Null:
@@ -207,7 +207,9 @@ func (s *sink) firstSeen(i int) {
 		return
 	}
 	s.acc.noteExtra(sl.name)
-	s.f.warnOnce(s.rowLine, sl.key, s.acc.name+"\x00"+sl.name, sl.note)
+	if sl.note != "" {
+		s.f.warnOnce(s.rowLine, sl.key, s.acc.name+"\x00"+sl.name, sl.note)
+	}
 }
 
 // flush hands the current batch to the table accumulator.
