@@ -17,11 +17,11 @@ type Scanner struct {
 	off int
 	err ErrorHandler
 
-	// gooPending is set after a typed-literal keyword (datetime, guid, ...)
+	// typedPending is set after a typed-literal keyword (datetime, guid, ...)
 	// that is immediately followed by "(": the next token is that "(".
-	gooPending bool
-	// gooBody is set after such a "(": the next token is the raw body.
-	gooBody bool
+	typedPending bool
+	// typedBody is set after such a "(": the next token is the raw body.
+	typedBody bool
 }
 
 // New returns a Scanner over f. err may be nil, in which case errors are
@@ -48,9 +48,9 @@ func Tokens(f *token.File, d *diag.List) []token.Token {
 	}
 }
 
-// gooKeywords are the type keywords that start a typed literal when they are
+// typedLiteralKeywords are the type keywords that start a typed literal when they are
 // immediately followed by "(".
-var gooKeywords = map[string]bool{
+var typedLiteralKeywords = map[string]bool{
 	"datetime": true, "date": true, "timespan": true, "time": true, "guid": true,
 	"long": true, "int": true, "real": true, "double": true, "decimal": true,
 	"bool": true, "boolean": true,
@@ -59,7 +59,7 @@ var gooKeywords = map[string]bool{
 // IsTypedLiteralKeyword reports whether name is a type keyword that starts
 // a typed literal (datetime(...), guid(...), long(...), ...) when "(" follows
 // it without space; the scanner then returns the body as one raw STRING.
-func IsTypedLiteralKeyword(name string) bool { return gooKeywords[name] }
+func IsTypedLiteralKeyword(name string) bool { return typedLiteralKeywords[name] }
 
 func (s *Scanner) errorf(start, end int, format string, args ...any) {
 	if s.err != nil {
@@ -118,14 +118,14 @@ func isUnicodeSpace(r rune) bool {
 // Scan returns the next token. After the end of the source it keeps
 // returning EOF.
 func (s *Scanner) Scan() token.Token {
-	if s.gooBody {
-		s.gooBody = false
-		if t, ok := s.scanGooBody(); ok {
+	if s.typedBody {
+		s.typedBody = false
+		if t, ok := s.scanTypedBody(); ok {
 			return t
 		}
 	}
-	pending := s.gooPending
-	s.gooPending = false
+	pending := s.typedPending
+	s.typedPending = false
 	space := s.skipTrivia()
 	start := s.off
 	t := s.scanToken()
@@ -136,15 +136,15 @@ func (s *Scanner) Scan() token.Token {
 		t.Value = t.Text
 	}
 	if pending && t.Kind == token.LPAREN {
-		s.gooBody = true
+		s.typedBody = true
 	}
 	return t
 }
 
-// scanGooBody scans the raw body of a typed literal up to (not including) the
+// scanTypedBody scans the raw body of a typed literal up to (not including) the
 // closing parenthesis or the end of the line. It returns false for a blank
 // body, which produces no token.
-func (s *Scanner) scanGooBody() (token.Token, bool) {
+func (s *Scanner) scanTypedBody() (token.Token, bool) {
 	start := s.off
 	for s.off < len(s.src) && s.src[s.off] != ')' && s.src[s.off] != '\n' && s.src[s.off] != '\r' {
 		s.off++
@@ -242,8 +242,8 @@ func (s *Scanner) scanIdentOrPrefixedString() token.Token {
 		s.off++
 		return token.Token{Kind: token.IDENT, Value: "in~"}
 	}
-	if gooKeywords[name] && s.peek(0) == '(' {
-		s.gooPending = true
+	if typedLiteralKeywords[name] && s.peek(0) == '(' {
+		s.typedPending = true
 	}
 	return token.Token{Kind: token.IDENT, Value: name}
 }

@@ -73,7 +73,7 @@ func decodeQuoted(src string, pos int, verbatim bool, report func(start, end int
 		case c == '\\' && !verbatim:
 			n, r, ok := decodeEscape(src[i:])
 			if !ok {
-				report(i, i+n, "invalid escape sequence "+strconvQuote(src[i:i+n]))
+				report(i, i+n, "invalid escape sequence "+quoteForMessage(src[i:i+n]))
 				b.WriteString(src[i : i+n])
 			} else {
 				b.WriteString(r)
@@ -167,6 +167,6 @@ func hexVal(c byte) int {
 	return int(c - '0')
 }
 
-// strconvQuote quotes an escape sequence for a message, keeping the
+// quoteForMessage quotes an escape sequence for a message, keeping the
 // backslash readable.
-func strconvQuote(s string) string { return `"` + s + `"` }
+func quoteForMessage(s string) string { return `"` + s + `"` }
