@@ -31,6 +31,9 @@ type ScanRequest struct {
 	// neither name reads as null.
 	Columns table.Schema
 	Sources []string
+	// Time, when set, is the time range the query's filter allows (see
+	// TimeRange); a Source may use it to skip partitions.
+	Time *TimeRange
 }
 
 // Source provides table data.
@@ -52,6 +55,7 @@ func Run(ctx context.Context, root binder.Node, src Source, opts Options) (res *
 		}
 	}()
 	rs := newRun(ctx, src, opts)
+	rs.planPushdown(root)
 	return rs.exec(root)
 }
 
@@ -66,6 +70,7 @@ type runState struct {
 	regexes    map[string]*regexp.Regexp
 	scalars    map[*binder.Scalar]types.Value
 	ev         *evaluator
+	scanUses   map[*binder.Scan]*scanUse // see planPushdown
 }
 
 func newRun(ctx context.Context, src Source, opts Options) *runState {

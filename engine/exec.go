@@ -32,7 +32,7 @@ func (r *runState) iter(n binder.Node) (BatchIterator, error) {
 	}
 	switch x := n.(type) {
 	case *binder.Scan:
-		return r.src.Scan(r.ctx, binder2Scan(x))
+		return r.src.Scan(r.ctx, r.scanRequest(x))
 	case *binder.Values:
 		b := table.NewBatch(x.Columns, len(x.Rows))
 		for _, row := range x.Rows {
