@@ -20,6 +20,9 @@ type loader struct {
 	accs      map[string]*tableAcc
 	errs      []error
 	dropped   int // rejects left off the list (Options.MaxRejects)
+	// out, when set, receives batches and rejects as they are made
+	// (Stream); otherwise batches gather in accs (Load).
+	out Sink
 }
 
 func newLoader(opts Options) (*loader, error) {
@@ -69,6 +72,11 @@ func (l *loader) acc(name string) *tableAcc {
 }
 
 func (l *loader) addReject(r Reject) {
+	if l.out != nil {
+		if err := l.out.Reject(r); err != nil {
+			panic(abortStream{err})
+		}
+	}
 	if l.opts.MaxRejects > 0 && len(l.res.Rejects) >= l.opts.MaxRejects {
 		l.dropped++
 		return

@@ -227,6 +227,6 @@ func (s *sink) flush() {
 		}
 		b.reset(t, s.capacity())
 	}
-	s.acc.batches = append(s.acc.batches, pb)
 	s.n = 0
+	s.f.l.emit(s.acc, pb)
 }
