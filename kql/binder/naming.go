@@ -60,6 +60,21 @@ func aggName(x *ast.CallExpr, f *builtins.Func) string {
 		arg = exprName(x.Args[0])
 	}
 	switch f.CanonicalName() {
+	case "covariance", "covariancep", "covarianceif":
+		// Named after both arguments: covariance_x_y.
+		second := ""
+		if len(x.Args) > 1 {
+			second = exprName(x.Args[1])
+		}
+		return f.Prefix + "_" + arg + "_" + second
+	case "take_anyif", "binary_all_and", "binary_all_or", "binary_all_xor":
+		if f.NameKind == builtins.NamePrefixFirstArg {
+			return f.Prefix + "_" + arg // anyif_x
+		}
+		if arg == "" {
+			return f.Prefix + "_"
+		}
+		return arg
 	case "take_any":
 		if x.Fun.Name == "any" {
 			return "any_" + arg

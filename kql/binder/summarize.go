@@ -188,17 +188,14 @@ func isAggregateCall(sc *scope, call *ast.CallExpr) bool {
 		return false
 	}
 	f, ok := builtins.Lookup(call.Fun.Name)
-	if ok {
-		return f.Kind == builtins.Aggregate
+	if !ok || f.Kind != builtins.Aggregate {
+		return false
 	}
-	switch call.Fun.Name {
-	case "percentile", "percentiles", "percentiles_array", "stdevif", "varianceif", "stdevp", "variancep",
-		"hll", "hll_merge", "tdigest", "tdigest_merge", "buildschema", "make_bag_if", "take_anyif", "anyif",
-		"count_distinctif", "covariance", "covariancep", "binary_all_and", "binary_all_or", "binary_all_xor",
-		"percentilew", "percentilesw", "percentilesw_array", "dcount_hll":
-		return true
+	// hll_merge(a, b) is the scalar function of the same name.
+	if f.ScalarForm != nil && f.MaxArgs >= 0 && len(call.Args) > f.MaxArgs {
+		return false
 	}
-	return false
+	return true
 }
 
 // rewriteAggs returns a copy of e where every call for which repl returns a
@@ -259,8 +256,12 @@ func rewriteAggs(e ast.Expr, repl func(*ast.CallExpr) ast.Expr) ast.Expr {
 // names and types of the columns it produces.
 func (b *binder) bindAgg(sc *scope, row *rowScope, x *ast.CallExpr, keyNames []string) (*AggCall, table.Schema) {
 	f, ok := builtins.Lookup(x.Fun.Name)
-	if !ok || f.Unsupported {
+	if !ok {
 		b.unsupported(x.Fun.Pos, "aggregate function %s is not supported yet", x.Fun.Name)
+		return nil, nil
+	}
+	if f.Unsupported {
+		reportUnsupportedFunc(b, x, f)
 		return nil, nil
 	}
 	if !b.checkArity(f, x) {
@@ -299,13 +300,17 @@ func (b *binder) bindAgg(sc *scope, row *rowScope, x *ast.CallExpr, keyNames []s
 		return agg, cols
 	}
 	var argTypes []types.Type
-	for _, a := range x.Args {
+	for i, a := range x.Args {
 		if _, star := a.(*ast.StarExpr); star {
 			b.errorf(a.Span(), "%s does not take *", x.Fun.Name)
 			return nil, nil
 		}
 		e := b.bindScalar(sc, row, a)
 		if isUnknown(e) {
+			return nil, nil
+		}
+		if k := f.ArgKindAt(i); !k.Accepts(e.Type()) {
+			b.errorf(a.Span(), "argument %d of %s must be %s, got %s", i+1, x.Fun.Name, k, e.Type())
 			return nil, nil
 		}
 		agg.Args = append(agg.Args, e)
@@ -326,24 +331,22 @@ func (b *binder) bindAgg(sc *scope, row *rowScope, x *ast.CallExpr, keyNames []s
 			b.errorf(x.Args[0].Span(), "%s needs a number, got %s", x.Fun.Name, t)
 			return nil, nil
 		}
-	case "min", "max":
+	case "min", "max", "percentile", "percentiles", "percentiles_array", "percentilew", "percentilesw", "percentilesw_array":
 		if argTypes[0] == types.Dynamic {
 			b.errorf(x.Args[0].Span(), "%s cannot order dynamic values; convert the argument first", x.Fun.Name)
 			return nil, nil
 		}
 	}
-	// Size limits and accuracy must be constants.
-	first := -1
-	switch name {
-	case "make_set", "make_list", "make_list_with_nulls", "dcount":
-		first = 1
-	case "make_set_if", "make_list_if", "dcountif":
-		first = 2
-	}
-	for i := first; first > 0 && i < len(agg.Args); i++ {
-		if _, ok := fold(agg.Args[i]); !ok {
-			b.errorf(agg.Args[i].Span(), "argument %d of %s must be a constant", i+1, x.Fun.Name)
-			return nil, nil
+	// Size limits, accuracies and percentiles must be constants; they are
+	// folded so that the engine reads them from Const nodes.
+	if first := constAggArgs(name); first > 0 {
+		for i := first; i < len(agg.Args); i++ {
+			c, ok := fold(agg.Args[i])
+			if !ok {
+				b.errorf(agg.Args[i].Span(), "argument %d of %s must be a constant", i+1, x.Fun.Name)
+				return nil, nil
+			}
+			agg.Args[i] = &Const{V: c, Pos: agg.Args[i].Span()}
 		}
 	}
 	t, err := f.Result(argTypes)
@@ -355,7 +358,63 @@ func (b *binder) bindAgg(sc *scope, row *rowScope, x *ast.CallExpr, keyNames []s
 		t = types.Dynamic
 	}
 	agg.T = t
+	switch name {
+	case "percentile", "percentiles", "percentilew", "percentilesw":
+		return b.percentileColumns(x, agg, t)
+	}
 	return agg, table.Schema{{Name: aggName(x, f), Type: t}}
+}
+
+// constAggArgs returns the position of an aggregate's first argument that
+// must be constant (all following ones too), or 0 when there is none.
+func constAggArgs(name string) int {
+	switch name {
+	case "make_set", "make_set_legacy", "make_list", "make_list_legacy", "make_list_with_nulls", "make_bag", "dcount",
+		"hll", "percentile", "percentiles", "percentiles_array":
+		return 1
+	case "make_set_if", "make_list_if", "make_bag_if", "dcountif", "hll_if", "percentilew", "percentilesw", "percentilesw_array":
+		return 2
+	}
+	return 0
+}
+
+// percentileColumns names the columns of percentile(s)(w): one column
+// percentile_<value>_<p> per requested percentile, where <p> is the literal
+// with characters not valid in a name replaced by _ (99.5 gives 99_5).
+func (b *binder) percentileColumns(x *ast.CallExpr, agg *AggCall, t types.Type) (*AggCall, table.Schema) {
+	first := 1
+	if agg.Name == "percentilew" || agg.Name == "percentilesw" {
+		first = 2
+	}
+	value := exprName(x.Args[0])
+	var cols table.Schema
+	for i := first; i < len(agg.Args); i++ {
+		c := agg.Args[i].(*Const).V
+		if c.Null || !c.Type.IsNumeric() {
+			b.errorf(agg.Args[i].Span(), "a percentile must be a number")
+			return nil, nil
+		}
+		p := c.AsFloat()
+		if p < 0 || p > 100 {
+			b.errorf(agg.Args[i].Span(), "a percentile must be between 0 and 100, got %s", c.String())
+			return nil, nil
+		}
+		cols = append(cols, table.Field{Name: "percentile_" + value + "_" + nameFragment(c.String()), Type: t})
+	}
+	agg.Columns = len(cols)
+	return agg, cols
+}
+
+// nameFragment replaces the characters of s that cannot appear in a column
+// name with underscores.
+func nameFragment(s string) string {
+	out := []byte(s)
+	for i, c := range out {
+		if !(c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+			out[i] = '_'
+		}
+	}
+	return string(out)
 }
 
 func (b *binder) bindArgMax(sc *scope, row *rowScope, x *ast.CallExpr, f *builtins.Func, agg *AggCall, keyNames []string) (*AggCall, table.Schema) {
@@ -367,16 +426,29 @@ func (b *binder) bindArgMax(sc *scope, row *rowScope, x *ast.CallExpr, f *builti
 		b.errorf(x.Args[0].Span(), "%s cannot order dynamic values; convert the argument first", x.Fun.Name)
 		return nil, nil
 	}
+	// The deprecated argmax/argmin name the returned columns after the
+	// maximised one: argmax(Timestamp, Name) gives Timestamp, Timestamp_Name.
+	deprecated := x.Fun.Name == "argmax" || x.Fun.Name == "argmin"
 	agg.Args = []Expr{primary}
 	agg.T = primary.Type()
 	primaryName := exprName(x.Args[0])
-	cols := table.Schema{{Name: aggName(x, f), Type: primary.Type()}}
+	first := aggName(x, f)
+	if deprecated && primaryName != "" {
+		first = primaryName
+	}
+	cols := table.Schema{{Name: first, Type: primary.Type()}}
 	skip := map[string]bool{}
 	for _, k := range keyNames {
 		skip[k] = true
 	}
 	if primaryName != "" {
 		skip[primaryName] = true
+	}
+	returned := func(n string) string {
+		if deprecated {
+			return first + "_" + n
+		}
+		return n
 	}
 	for i, a := range x.Args[1:] {
 		if _, star := a.(*ast.StarExpr); star {
@@ -386,7 +458,7 @@ func (b *binder) bindArgMax(sc *scope, row *rowScope, x *ast.CallExpr, f *builti
 				}
 				skip[fld.Name] = true
 				agg.Extra = append(agg.Extra, &ColumnRef{Index: j, Name: fld.Name, T: fld.Type})
-				cols = append(cols, fld)
+				cols = append(cols, table.Field{Name: returned(fld.Name), Type: fld.Type})
 			}
 			continue
 		}
@@ -395,7 +467,12 @@ func (b *binder) bindArgMax(sc *scope, row *rowScope, x *ast.CallExpr, f *builti
 			return nil, nil
 		}
 		n := exprName(a)
-		if n == "" {
+		switch {
+		case n != "":
+			n = returned(n)
+		case deprecated:
+			n = first + "_arg" + strconv.Itoa(i+1)
+		default:
 			n = f.Prefix + "_" + primaryName + "_arg" + strconv.Itoa(i+1)
 		}
 		agg.Extra = append(agg.Extra, e)

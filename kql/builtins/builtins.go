@@ -59,13 +59,126 @@ type Func struct {
 	// unless noted.
 	Deprecated string
 	// Unsupported marks a valid Kusto function that rmmhunt does not
-	// compute yet; binding a call reports it by name.
+	// compute yet; binding a call reports it by name, with Reason.
 	Unsupported bool
+	// Reason says why an Unsupported function is not computed.
+	Reason string
 	// Volatile functions (now, ago, rand) must not be folded at bind time.
 	Volatile bool
 	// ConstArgs lists argument positions that must be constants
 	// (e.g. the regex of extract).
 	ConstArgs []int
+	// Args, when set, gives the kind of each argument; arguments past the
+	// end of the list take the last kind. The binder checks them.
+	Args []ArgKind
+	// ScalarForm is the scalar function of the same name as this aggregate
+	// (hll_merge and tdigest_merge are both): a call outside summarize, or
+	// with more arguments than the aggregate takes, binds to it.
+	ScalarForm *Func
+}
+
+// ArgKind is the kind of value an argument position accepts. Every kind
+// also accepts dynamic values and the untyped null, which are converted at
+// run time.
+type ArgKind uint8
+
+// Argument kinds.
+const (
+	// ArgAny accepts any scalar.
+	ArgAny ArgKind = iota
+	// ArgString accepts a string.
+	ArgString
+	// ArgNumber accepts int, long, real or decimal.
+	ArgNumber
+	// ArgInteger accepts int or long.
+	ArgInteger
+	// ArgBool accepts a bool.
+	ArgBool
+	// ArgDatetime accepts a datetime.
+	ArgDatetime
+	// ArgTimespan accepts a timespan.
+	ArgTimespan
+	// ArgGuid accepts a guid (or a string holding one).
+	ArgGuid
+	// ArgDynamic accepts only dynamic values.
+	ArgDynamic
+	// ArgNotDynamic accepts any scalar except dynamic.
+	ArgNotDynamic
+	// ArgSummable accepts a number, a timespan or a datetime.
+	ArgSummable
+	// ArgType is a typeof(T) literal.
+	ArgType
+)
+
+// Accepts reports whether an argument of type t fits kind k.
+func (k ArgKind) Accepts(t types.Type) bool {
+	if t == types.Null || t == types.Unknown {
+		return true
+	}
+	if t == types.Dynamic {
+		return k != ArgNotDynamic && k != ArgType
+	}
+	switch k {
+	case ArgAny, ArgNotDynamic:
+		return true
+	case ArgString:
+		return t == types.String
+	case ArgNumber:
+		return t.IsNumeric()
+	case ArgInteger:
+		return t.IsInteger()
+	case ArgBool:
+		return t == types.Bool
+	case ArgDatetime:
+		return t == types.Datetime
+	case ArgTimespan:
+		return t == types.Timespan
+	case ArgGuid:
+		return t == types.Guid || t == types.String
+	case ArgSummable:
+		return t.IsNumeric() || t == types.Timespan || t == types.Datetime
+	}
+	return false
+}
+
+// String names the kind for error messages.
+func (k ArgKind) String() string {
+	switch k {
+	case ArgString:
+		return "a string"
+	case ArgNumber:
+		return "a number"
+	case ArgInteger:
+		return "an integer"
+	case ArgBool:
+		return "a bool"
+	case ArgDatetime:
+		return "a datetime"
+	case ArgTimespan:
+		return "a timespan"
+	case ArgGuid:
+		return "a guid"
+	case ArgDynamic:
+		return "a dynamic value"
+	case ArgNotDynamic:
+		return "a non-dynamic scalar"
+	case ArgSummable:
+		return "a number, timespan or datetime"
+	case ArgType:
+		return "a typeof() literal"
+	}
+	return "a scalar"
+}
+
+// ArgKindAt returns the kind of argument i (ArgAny when Args is not set).
+func (f *Func) ArgKindAt(i int) ArgKind {
+	if len(f.Args) == 0 {
+		return ArgAny
+	}
+	if i >= len(f.Args) {
+		return f.Args[len(f.Args)-1]
+	}
+	return f.Args[i]
 }
 
 var table = map[string]*Func{}
@@ -87,6 +200,20 @@ func alias(name, target string) {
 	c.Name = name
 	c.Deprecated = target
 	table[name] = &c
+}
+
+// deprecatedAlias registers name as a deprecated spelling of target that
+// names its result columns with its own prefix (anyif_x, not x).
+func deprecatedAlias(name, target, prefix string) {
+	alias(name, target)
+	table[name].Prefix = prefix
+	table[name].NameKind = NamePrefixFirstArg
+}
+
+// unsupported registers a valid Kusto function that rmmhunt does not compute,
+// with the reason.
+func unsupported(name string, kind Kind, min, max int, reason string) {
+	def(&Func{Name: name, Kind: kind, MinArgs: min, MaxArgs: max, Result: fixed(types.Dynamic), Unsupported: true, Reason: reason})
 }
 
 // Lookup returns the function named name (case-sensitive, as KQL).

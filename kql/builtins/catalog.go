@@ -90,7 +90,8 @@ func init() {
 	def(&Func{Name: "split", MinArgs: 2, MaxArgs: 3, Result: fixed(DY), NameKind: NameFirstArg})
 	def(&Func{Name: "replace_string", MinArgs: 3, MaxArgs: 3, Result: fixed(S)})
 	def(&Func{Name: "replace_regex", MinArgs: 3, MaxArgs: 3, Result: fixed(S), ConstArgs: []int{1}})
-	alias("replace", "replace_regex")
+	// The deprecated replace takes (regex, rewrite, text): not an alias.
+	def(&Func{Name: "replace", MinArgs: 3, MaxArgs: 3, Result: fixed(S), ConstArgs: []int{0}})
 	def(&Func{Name: "indexof", MinArgs: 2, MaxArgs: 5, Result: fixed(L)})
 	def(&Func{Name: "countof", MinArgs: 2, MaxArgs: 3, Result: fixed(L)})
 	def(&Func{Name: "reverse", MinArgs: 1, MaxArgs: 1, Result: fixed(S)})
