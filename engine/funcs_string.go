@@ -289,7 +289,7 @@ func registerStringFuncs() {
 		return str(s), nil
 	})
 	fn("url_encode", func(_ *evaluator, a []types.Value) (types.Value, error) {
-		return str(url.QueryEscape(a[0].String())), nil
+		return str(urlEncode(a[0].String(), "+")), nil
 	})
 	fn("strrep", func(_ *evaluator, a []types.Value) (types.Value, error) {
 		n := int(intArg(a[1]))
@@ -307,11 +307,17 @@ func registerStringFuncs() {
 	})
 }
 
-// backrefToGo rewrites \1 group references into Go's ${1}.
+// backrefToGo rewrites a Kusto (RE2) rewrite pattern into Go's form: \1
+// group references become ${1} and \\ is one literal backslash.
 func backrefToGo(s string) string {
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {
 		c := s[i]
+		if c == '\\' && i+1 < len(s) && s[i+1] == '\\' {
+			b.WriteByte('\\')
+			i++
+			continue
+		}
 		if c == '\\' && i+1 < len(s) && s[i+1] >= '0' && s[i+1] <= '9' {
 			b.WriteString("${")
 			b.WriteByte(s[i+1])
