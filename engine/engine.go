@@ -45,6 +45,10 @@ type Source interface {
 type Options struct {
 	// Now is the reference time (datetime ticks) that now() and ago() see.
 	Now int64
+	// External maps externaldata URLs to local files (nothing is
+	// downloaded). When nil, the Source's ExternalFiles are used, if it
+	// has any.
+	External map[string]string
 }
 
 // Run executes a bound query and returns its whole result.
@@ -71,6 +75,12 @@ type runState struct {
 	scalars    map[*binder.Scalar]types.Value
 	ev         *evaluator
 	scanUses   map[*binder.Scan]*scanUse // see planPushdown
+	// materialized holds the result of each materialize() of the run.
+	materialized map[*binder.Materialize]*table.Table
+	// applyRows is the current input of each mv-apply subquery.
+	applyRows map[*binder.ApplyRows]*table.Batch
+	// externals maps externaldata URLs to local files.
+	externals map[string]string
 }
 
 func newRun(ctx context.Context, src Source, opts Options) *runState {
@@ -80,6 +90,15 @@ func newRun(ctx context.Context, src Source, opts Options) *runState {
 		inLists:    map[*binder.InList]*inList{},
 		regexes:    map[string]*regexp.Regexp{},
 		scalars:    map[*binder.Scalar]types.Value{},
+
+		materialized: map[*binder.Materialize]*table.Table{},
+		applyRows:    map[*binder.ApplyRows]*table.Batch{},
+		externals:    opts.External,
+	}
+	if rs.externals == nil {
+		if f, ok := src.(ExternalFiler); ok {
+			rs.externals = f.ExternalFiles()
+		}
 	}
 	rs.ev = &evaluator{run: rs}
 	return rs

@@ -158,6 +158,8 @@ func (ev *evaluator) eval(e binder.Expr, b *table.Batch) (*table.Column, error) 
 		return ev.evalBetween(x, b)
 	case *binder.InList:
 		return ev.evalIn(x, b)
+	case *binder.Window:
+		return ev.evalWindow(x, b)
 	}
 	return nil, fmt.Errorf("engine: cannot evaluate %T", e)
 }

@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"fmt"
 	"sort"
 
 	"github.com/rmmhunt/rmmhunt/kql/binder"
@@ -40,6 +39,17 @@ func (r *runState) iter(n binder.Node) (BatchIterator, error) {
 		}
 		return sliceIter([]*table.Batch{b}), nil
 	case *binder.Filter:
+		if x.Window {
+			b, err := r.single(x.Input)
+			if err != nil {
+				return nil, err
+			}
+			out, err := r.filter(b, x.Pred)
+			if err != nil {
+				return nil, err
+			}
+			return sliceIter([]*table.Batch{out}), nil
+		}
 		in, err := r.iter(x.Input)
 		if err != nil {
 			return nil, err
@@ -63,6 +73,17 @@ func (r *runState) iter(n binder.Node) (BatchIterator, error) {
 			}
 		}), nil
 	case *binder.Project:
+		if x.Window {
+			b, err := r.single(x.Input)
+			if err != nil {
+				return nil, err
+			}
+			out, err := r.project(b, x.Exprs, x.Columns)
+			if err != nil {
+				return nil, err
+			}
+			return sliceIter([]*table.Batch{out}), nil
+		}
 		in, err := r.iter(x.Input)
 		if err != nil {
 			return nil, err
@@ -134,7 +155,7 @@ func (r *runState) iter(n binder.Node) (BatchIterator, error) {
 		}
 		return sliceIter([]*table.Batch{b}), nil
 	}
-	return nil, fmt.Errorf("engine: cannot execute %T", n)
+	return r.iterMore(n)
 }
 
 func binder2Scan(x *binder.Scan) ScanRequest {

@@ -15,7 +15,12 @@ import (
 type MemSource struct {
 	Tables   map[string]*table.Table
 	Registry *schema.Registry
+	// External maps externaldata URLs to local files.
+	External map[string]string
 }
+
+// ExternalFiles implements ExternalFiler.
+func (m *MemSource) ExternalFiles() map[string]string { return m.External }
 
 // NewMemSource returns a source over the given tables (keyed by name).
 func NewMemSource(tables map[string]*table.Table) *MemSource {

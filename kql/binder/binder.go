@@ -81,6 +81,9 @@ type binding struct {
 	tabular Node
 	fn      *ast.FuncLit
 	fnScope *scope
+	// failed marks a tabular let whose value did not bind (already
+	// reported): its uses fail quietly.
+	failed bool
 }
 
 type scope struct {
@@ -200,6 +203,15 @@ func (b *binder) bindLet(sc *scope, st *ast.LetStmt) {
 		sc.names[name] = &binding{fn: v, fnScope: sc}
 		return
 	}
+	if b.isTabular(sc, st.Value) {
+		n := b.bindTabular(sc, st.Value)
+		if n == nil {
+			sc.names[name] = &binding{failed: true}
+			return
+		}
+		sc.names[name] = &binding{tabular: n}
+		return
+	}
 	e, n := b.bindAny(sc, nil, st.Value)
 	if n != nil {
 		sc.names[name] = &binding{tabular: n}
@@ -220,7 +232,7 @@ func (b *binder) isTabular(sc *scope, e ast.Expr) bool {
 		return b.isTabular(sc, x.X)
 	case *ast.Ident:
 		if bd := sc.lookup(x.Name); bd != nil {
-			return bd.tabular != nil
+			return bd.tabular != nil || bd.failed
 		}
 		_, ok := b.cat.Table(x.Name)
 		return ok

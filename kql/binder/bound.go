@@ -130,6 +130,9 @@ type Values struct {
 type Filter struct {
 	Input Node
 	Pred  Expr
+	// Window is set when Pred uses window functions: the input is then
+	// evaluated as one ordered batch.
+	Window bool
 }
 
 // Project computes a new row from expressions over the input (project,
@@ -139,6 +142,9 @@ type Project struct {
 	Input   Node
 	Exprs   []Expr
 	Columns table.Schema
+	// Window is set when Exprs use window functions: the input is then
+	// evaluated as one ordered batch.
+	Window bool
 }
 
 // AggCall is one aggregate of a summarize.
@@ -260,3 +266,281 @@ func (*Count) boundNode()     {}
 func (*Distinct) boundNode()  {}
 func (*Union) boundNode()     {}
 func (*Join) boundNode()      {}
+
+// ---------------------------------------------------------------------------
+// Further tabular nodes: expansion, parsing, windows, series, sources.
+
+// MvExpand is mv-expand: each input row becomes one row per element of the
+// expanded values (several expanded values are zipped, shorter ones padded
+// with nulls). Output column j is input column Pass[j] repeated, or
+// expanded value Expand[j], or (IndexCol) the 0-based element index.
+type MvExpand struct {
+	Input Node
+	// Exprs are the values to expand (dynamic arrays or bags).
+	Exprs []Expr
+	// ToTypes is the element type of each expanded value: dynamic, or the
+	// type of `to typeof(T)`, which converts element by element.
+	ToTypes []types.Type
+	Pass    []int
+	Expand  []int
+	// IndexCol is the output column of with_itemindex, or -1.
+	IndexCol int
+	// BagArray expands a property bag into [key, value] arrays
+	// (bagexpansion=array) instead of single-property bags.
+	BagArray bool
+	// Limit is the most rows one input row expands to.
+	Limit   int64
+	Columns table.Schema
+}
+
+// ParseCapture is one column captured by parse.
+type ParseCapture struct {
+	// Group is the regexp group holding the text.
+	Group int
+	// Out is the output column it fills.
+	Out int
+	T   types.Type
+}
+
+// Parse is parse and parse-where: X (as text) is matched against the
+// regular expression Pattern, and each capture fills an output column.
+// Output column j is input column Pass[j], or a capture (Pass[j] < 0).
+type Parse struct {
+	Input    Node
+	X        Expr
+	Pattern  string
+	Captures []ParseCapture
+	// Relaxed converts each capture on its own (kind=relaxed); otherwise a
+	// failed conversion blanks every capture of the row.
+	Relaxed bool
+	// Where drops rows that do not match (parse-where).
+	Where   bool
+	Pass    []int
+	Columns table.Schema
+}
+
+// Serialize marks its input as serialized (ordered) for window functions.
+type Serialize struct {
+	Input Node
+}
+
+// Window is a window function over a serialized row set: row_number,
+// prev, next, row_cumsum, row_rank_min, row_rank_dense. The operator that
+// holds it evaluates its input as one ordered batch.
+type Window struct {
+	Name string
+	Args []Expr
+	T    types.Type
+	Pos  token.Span
+}
+
+// Range is `range Name from From to To step Step` (To inclusive).
+type Range struct {
+	From, To, Step Expr
+	Columns        table.Schema
+}
+
+// Sample returns up to N rows chosen at random.
+type Sample struct {
+	Input Node
+	N     int64
+}
+
+// SampleDistinct returns up to N distinct values of X.
+type SampleDistinct struct {
+	Input   Node
+	N       int64
+	X       Expr
+	Columns table.Schema
+}
+
+// Materialize caches the result of Input: it is computed once per run
+// however many times it is read.
+type Materialize struct {
+	Input Node
+}
+
+// TopNestedLevel is one level of top-nested: the top N values of Of by
+// Agg (N < 0: all values), with an optional row for the others.
+type TopNestedLevel struct {
+	N    int64
+	Of   Expr
+	Agg  *AggCall
+	Desc bool
+	// Others, when set, is the value of Of in the row that aggregates the
+	// values below the top N (`with others = Value`).
+	Others *types.Value
+}
+
+// TopNested is top-nested: the output has, per level, the Of value and
+// its aggregate (and, when asked, the level's rank).
+type TopNested struct {
+	Input   Node
+	Levels  []TopNestedLevel
+	Columns table.Schema
+}
+
+// MakeSeries is make-series: per group of Keys, each aggregate is computed
+// per bin of On (From <= On < To, bins of Step) into a dynamic array, empty
+// bins holding Defaults[i]. Output: the keys, one array per aggregate, then
+// the bin start times as an array named after On.
+type MakeSeries struct {
+	Input    Node
+	Keys     []Expr
+	Aggs     []*AggCall
+	Defaults []types.Value
+	On       Expr
+	// From and To may be nil: the series then starts at the first bin
+	// with data and ends after the last one, per group.
+	From, To, Step Expr
+	// InRange is the `in range(From, To, Step)` form: To is inclusive and
+	// bins are aligned on multiples of Step rather than on From.
+	InRange bool
+	// NonEmpty (kind=nonempty) outputs one row of defaults for an empty
+	// input without keys.
+	NonEmpty bool
+	Columns  table.Schema
+}
+
+// ApplyRows is the implicit input of an mv-apply subquery: the expanded
+// rows of one input row.
+type ApplyRows struct {
+	Columns table.Schema
+}
+
+// MvApply is mv-apply: each input row is expanded (Expand, whose input is
+// that single row) and Sub runs over the expansion; the output is the
+// union of the results, each row prefixed with the input row's columns
+// Keep.
+type MvApply struct {
+	Input  Node
+	Expand *MvExpand
+	Rows   *ApplyRows
+	Sub    Node
+	Keep   []int
+	// SubCols are the columns of Sub that are output after Keep.
+	SubCols []int
+	Columns table.Schema
+}
+
+// External reads a local file standing for an externaldata URL.
+type External struct {
+	URLs    []string
+	Format  string
+	Columns table.Schema
+	// IgnoreFirst skips the first record of each file
+	// (ignoreFirstRecord=true).
+	IgnoreFirst bool
+	Pos         token.Span
+}
+
+// BagUnpack is evaluate bag_unpack: the bag column Col is replaced by one
+// column per property. Output column j is input column Pass[j], or the
+// property Keys[j] of the bag (Pass[j] < 0).
+type BagUnpack struct {
+	Input   Node
+	Col     int
+	Pass    []int
+	Keys    []string
+	Columns table.Schema
+}
+
+// Pivot is evaluate pivot(Col [, Agg [, Keys...]]): one column per value
+// of Col, holding Agg over the rows with that value, grouped by Keys.
+type Pivot struct {
+	Input Node
+	// Col is the pivoted column; Values its distinct values, in output
+	// order.
+	Col    Expr
+	Values []types.Value
+	Agg    *AggCall
+	Keys   []Expr
+	// Columns are the keys, then one column per value.
+	Columns table.Schema
+}
+
+func (e *Window) Type() types.Type { return e.T }
+func (e *Window) Span() token.Span { return e.Pos }
+func (*Window) boundExpr()         {}
+
+// Schema implementations.
+func (n *MvExpand) Schema() table.Schema       { return n.Columns }
+func (n *Parse) Schema() table.Schema          { return n.Columns }
+func (n *Serialize) Schema() table.Schema      { return n.Input.Schema() }
+func (n *Range) Schema() table.Schema          { return n.Columns }
+func (n *Sample) Schema() table.Schema         { return n.Input.Schema() }
+func (n *SampleDistinct) Schema() table.Schema { return n.Columns }
+func (n *Materialize) Schema() table.Schema    { return n.Input.Schema() }
+func (n *TopNested) Schema() table.Schema      { return n.Columns }
+func (n *MakeSeries) Schema() table.Schema     { return n.Columns }
+func (n *ApplyRows) Schema() table.Schema      { return n.Columns }
+func (n *MvApply) Schema() table.Schema        { return n.Columns }
+func (n *External) Schema() table.Schema       { return n.Columns }
+func (n *BagUnpack) Schema() table.Schema      { return n.Columns }
+func (n *Pivot) Schema() table.Schema          { return n.Columns }
+
+func (*MvExpand) boundNode()       {}
+func (*Parse) boundNode()          {}
+func (*Serialize) boundNode()      {}
+func (*Range) boundNode()          {}
+func (*Sample) boundNode()         {}
+func (*SampleDistinct) boundNode() {}
+func (*Materialize) boundNode()    {}
+func (*TopNested) boundNode()      {}
+func (*MakeSeries) boundNode()     {}
+func (*ApplyRows) boundNode()      {}
+func (*MvApply) boundNode()        {}
+func (*External) boundNode()       {}
+func (*BagUnpack) boundNode()      {}
+func (*Pivot) boundNode()          {}
+
+// Inputs returns the tabular inputs of n (none for a source), so that a
+// caller can walk a bound tree without knowing every node type. Tabular
+// expressions used as scalars (toscalar, in lists) are not included.
+func Inputs(n Node) []Node {
+	switch x := n.(type) {
+	case *Filter:
+		return []Node{x.Input}
+	case *Project:
+		return []Node{x.Input}
+	case *Summarize:
+		return []Node{x.Input}
+	case *Take:
+		return []Node{x.Input}
+	case *Sort:
+		return []Node{x.Input}
+	case *Top:
+		return []Node{x.Input}
+	case *Count:
+		return []Node{x.Input}
+	case *Distinct:
+		return []Node{x.Input}
+	case *Union:
+		return x.Inputs
+	case *Join:
+		return []Node{x.Left, x.Right}
+	case *MvExpand:
+		return []Node{x.Input}
+	case *Parse:
+		return []Node{x.Input}
+	case *Serialize:
+		return []Node{x.Input}
+	case *Sample:
+		return []Node{x.Input}
+	case *SampleDistinct:
+		return []Node{x.Input}
+	case *Materialize:
+		return []Node{x.Input}
+	case *TopNested:
+		return []Node{x.Input}
+	case *MakeSeries:
+		return []Node{x.Input}
+	case *MvApply:
+		return []Node{x.Input, x.Sub}
+	case *BagUnpack:
+		return []Node{x.Input}
+	case *Pivot:
+		return []Node{x.Input}
+	}
+	return nil
+}

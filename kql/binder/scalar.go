@@ -50,6 +50,9 @@ func (b *binder) bindScalar(sc *scope, row *rowScope, e ast.Expr) Expr {
 	case *ast.BetweenExpr:
 		return b.bindBetween(sc, row, x)
 	case *ast.CallExpr:
+		if isWindowFunc(x.Fun.Name) && sc.lookup(x.Fun.Name) == nil {
+			return b.bindWindow(sc, row, x)
+		}
 		return b.bindCall(sc, row, x)
 	case *ast.SelectorExpr:
 		obj := b.bindScalar(sc, row, x.X)
@@ -111,6 +114,8 @@ func (b *binder) bindName(sc *scope, row *rowScope, x *ast.Ident) Expr {
 			return withSpan(bd.scalar, x.Pos)
 		case bd.tabular != nil:
 			return b.tabularAsScalar(bd.tabular, x.Pos)
+		case bd.failed:
+			return unknownExpr(x.Pos)
 		case bd.fn != nil:
 			b.errorf(x.Pos, "%s is a function; call it as %s()", x.Name, x.Name)
 			return unknownExpr(x.Pos)
@@ -388,6 +393,9 @@ func (b *binder) bindBinary(sc *scope, row *rowScope, x *ast.BinaryExpr) Expr {
 	case "like", "notlike", "likecs", "notlikecs", "!like":
 		b.unsupported(x.OpPos, "the legacy %s operator is not supported; use contains or matches regex", op)
 		return unknownExpr(span)
+	}
+	if _, star := x.X.(*ast.StarExpr); star {
+		return b.bindStarPredicate(sc, row, x, op)
 	}
 	l := b.bindScalar(sc, row, x.X)
 	r := b.bindScalar(sc, row, x.Y)

@@ -20,6 +20,9 @@ func (b *binder) bindTabular(sc *scope, e ast.Expr) Node {
 			if bd.tabular != nil {
 				return bd.tabular
 			}
+			if bd.failed {
+				return nil
+			}
 			if bd.fn != nil {
 				return b.callUserTabular(sc, &ast.CallExpr{Fun: x, Pos: x.Pos}, bd)
 			}
@@ -48,7 +51,11 @@ func (b *binder) bindTabular(sc *scope, e ast.Expr) Node {
 				b.errorf(x.Pos, "materialize takes one tabular argument")
 				return nil
 			}
-			return b.bindTabular(sc, x.Args[0])
+			in := b.bindTabular(sc, x.Args[0])
+			if in == nil {
+				return nil
+			}
+			return &Materialize{Input: in}
 		case "view":
 			b.unsupported(x.Pos, "view is not supported here")
 			return nil
@@ -75,26 +82,7 @@ func (b *binder) bindTabular(sc *scope, e ast.Expr) Node {
 }
 
 func (b *binder) callUserTabular(sc *scope, x *ast.CallExpr, bd *binding) Node {
-	inner, ok := b.bindFnArgs(sc, nil, x, bd)
-	if !ok {
-		return nil
-	}
-	body := bd.fn.Body
-	if len(body) == 0 {
-		b.errorf(x.Pos, "function %s has an empty body", x.Fun.Name)
-		return nil
-	}
-	for _, st := range body[:len(body)-1] {
-		if l, ok := st.(*ast.LetStmt); ok {
-			b.bindLet(inner, l)
-		}
-	}
-	last, ok := body[len(body)-1].(*ast.ExprStmt)
-	if !ok {
-		b.errorf(x.Pos, "function %s does not end with an expression", x.Fun.Name)
-		return nil
-	}
-	return b.bindTabular(inner, last.X)
+	return b.callUserTabularWith(sc, x, bd, nil)
 }
 
 func (b *binder) bindScan(x *ast.Ident) Node {
@@ -233,8 +221,11 @@ func (b *binder) bindSourceOp(sc *scope, op ast.Operator) Node {
 		}
 		return p
 	case *ast.GenericOp:
-		b.unsupported(x.Pos, "the %s operator is not supported yet", x.Name)
-		return nil
+		return b.bindSourceGeneric(sc, x)
+	case *ast.RangeOp:
+		return b.bindRange(sc, x)
+	case *ast.EvaluateOp:
+		return b.bindEvaluate(sc, nil, x)
 	}
 	b.unsupported(op.Span(), "this operator is not supported as a query source yet")
 	return nil
@@ -242,6 +233,14 @@ func (b *binder) bindSourceOp(sc *scope, op ast.Operator) Node {
 
 // bindOperator binds one pipeline operator over input in.
 func (b *binder) bindOperator(sc *scope, in Node, op ast.Operator) Node {
+	out := b.bindOperator1(sc, in, op)
+	if out != nil && !b.checkWindows(in, out) {
+		return nil
+	}
+	return out
+}
+
+func (b *binder) bindOperator1(sc *scope, in Node, op ast.Operator) Node {
 	row := &rowScope{schema: in.Schema()}
 	switch x := op.(type) {
 	case *ast.WhereOp:
@@ -294,37 +293,19 @@ func (b *binder) bindOperator(sc *scope, in Node, op ast.Operator) Node {
 		}
 		return in
 	case *ast.GenericOp:
-		switch x.Name {
-		case "render":
+		if x.Name == "render" {
 			b.diags.Add(diag.Note, x.Pos, "render is accepted and ignored: rmmhunt prints tables, not charts")
 			return in
-		case "serialize":
-			if len(x.Args) == 0 {
-				return in
-			}
 		}
-		b.unsupported(x.Pos, "the %s operator is not supported yet", x.Name)
-		return nil
+		return b.bindGenericOp(sc, in, x)
 	case *ast.MvExpandOp:
-		b.unsupported(x.Pos, "the mv-expand operator is not supported yet")
-		return nil
+		return b.bindMvExpand(sc, in, x)
 	case *ast.ParseOp:
-		name := "parse"
-		if x.Where {
-			name = "parse-where"
-		}
-		b.unsupported(x.Pos, "the %s operator is not supported yet", name)
-		return nil
+		return b.bindParse(sc, in, x)
 	case *ast.InvokeOp:
-		b.unsupported(x.Pos, "invoke is not supported yet")
-		return nil
+		return b.bindInvoke(sc, in, x)
 	case *ast.EvaluateOp:
-		name := "evaluate"
-		if x.Call != nil {
-			name = "evaluate " + x.Call.Fun.Name
-		}
-		b.unsupported(x.Pos, "%s is not supported yet", name)
-		return nil
+		return b.bindEvaluate(sc, in, x)
 	}
 	b.unsupported(op.Span(), "this operator is not supported yet")
 	return nil

@@ -61,7 +61,7 @@ type EngineBackend struct{}
 // Run implements Backend.
 func (EngineBackend) Run(ctx context.Context, tables map[string]*table.Table, src string, now time.Time) (*table.Table, *diag.List, error) {
 	mem := engine.NewMemSource(tables)
-	q, err := query.CompileString("query", src, mem.Catalog())
+	q, err := query.CompileString("query", src, mem.CatalogAt(now))
 	if err != nil {
 		return nil, q.Diags, err
 	}

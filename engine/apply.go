@@ -1,0 +1,66 @@
+package engine
+
+import (
+	"github.com/rmmhunt/rmmhunt/kql/binder"
+	"github.com/rmmhunt/rmmhunt/kql/types"
+	"github.com/rmmhunt/rmmhunt/table"
+)
+
+// mvApply expands each input batch, then runs the subquery once per input
+// row over that row's expansion and prefixes the results with the row's
+// kept columns.
+func (r *runState) mvApply(x *binder.MvApply) (BatchIterator, error) {
+	in, err := r.iter(x.Input)
+	if err != nil {
+		return nil, err
+	}
+	ex := newExpander(x.Expand)
+	return iterFunc(func() (*table.Batch, error) {
+		for {
+			b, err := in.Next()
+			if b == nil || err != nil {
+				return nil, err
+			}
+			out := table.NewBatch(x.Columns, 0)
+			expanded, err := ex.expand(r, b)
+			if err != nil {
+				return nil, err
+			}
+			// The expansion's rows of input row i are contiguous.
+			rowIdx := append([]int(nil), ex.rowIdx...)
+			lo := 0
+			row := make([]types.Value, len(x.Columns))
+			for i := 0; i < b.N; i++ {
+				if err := r.ctx.Err(); err != nil {
+					return nil, err
+				}
+				hi := lo
+				for hi < len(rowIdx) && rowIdx[hi] == i {
+					hi++
+				}
+				r.applyRows[x.Rows] = sliceBatch(expanded, lo, hi)
+				lo = hi
+				res, err := r.exec(x.Sub)
+				if err != nil {
+					return nil, err
+				}
+				for j, c := range x.Keep {
+					row[j] = b.Cols[c].Get(i)
+				}
+				k := len(x.Keep)
+				for _, sb := range res.Batches {
+					for ri := 0; ri < sb.N; ri++ {
+						for j, c := range x.SubCols {
+							row[k+j] = coerce(sb.Cols[c].Get(ri), x.Columns[k+j].Type)
+						}
+						out.AppendRow(row)
+					}
+				}
+			}
+			delete(r.applyRows, x.Rows)
+			if out.N > 0 {
+				return out, nil
+			}
+		}
+	}), nil
+}
