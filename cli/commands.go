@@ -69,17 +69,23 @@ func newQueryCmd(e *env) *cobra.Command {
 func newHuntCmd(e *env) *cobra.Command {
 	var d dataFlags
 	var rulePaths []string
+	var allowPath string
+	var showSuppressed bool
 	c := &cobra.Command{
-		Use:   "hunt --rules PATH... [--data PATH]... [--now TIME] [--format table|json|csv]",
+		Use:   "hunt --rules PATH... [--data PATH]... [--now TIME] [--allow FILE] [--show-suppressed] [--format table|json|csv|html]",
 		Short: "Run Sentinel hunting rules over Defender exports and print the findings",
 		Args:  cobra.NoArgs,
 		RunE: func(c *cobra.Command, args []string) error {
-			format, err := report.ParseFormat(d.format)
+			format, err := report.ParseFindingsFormat(d.format)
 			if err != nil {
 				return usageErr("%v", err)
 			}
 			if len(rulePaths) == 0 {
 				return usageErr("--rules is required (a rule file or a directory of rules)")
+			}
+			allow, err := loadAllowlist(e, allowPath)
+			if err != nil {
+				return err
 			}
 			var all []*rules.Rule
 			failed := false
@@ -119,7 +125,11 @@ func newHuntCmd(e *env) *cobra.Command {
 					}
 				}
 			}
-			if err := report.WriteFindings(e.stdout, res, format); err != nil {
+			out, err := explain(e, res, src, allow)
+			if err != nil {
+				return err
+			}
+			if err := report.WriteOutcome(e.stdout, out, report.Options{Format: format, ShowSuppressed: showSuppressed}); err != nil {
 				return failErr(err)
 			}
 			if failed {
@@ -130,6 +140,9 @@ func newHuntCmd(e *env) *cobra.Command {
 	}
 	d.register(c)
 	c.Flags().StringArrayVar(&rulePaths, "rules", nil, "rule file or directory of rules (repeatable)")
+	c.Flags().StringVar(&allowPath, "allow", "", "allowlist YAML: sanctioned tools, devices and instances whose findings are suppressed (still counted)")
+	c.Flags().BoolVar(&showSuppressed, "show-suppressed", false, "table format: also list the suppressed findings")
+	c.Flags().Lookup("format").Usage = "output format: table, json, csv or html (one self-contained page)"
 	return c
 }
 
