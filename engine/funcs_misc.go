@@ -124,8 +124,15 @@ func registerMiscFuncs() {
 		if len(a) > 1 {
 			p = float64(intArg(a[1]))
 		}
-		scale := math.Pow(10, p)
-		r := math.Round(v.AsFloat()*scale) / scale
+		var r float64
+		if p < 0 {
+			// round(-50.55, -2) == -100: divide by the exact power of ten.
+			scale := math.Pow(10, -p)
+			r = math.Round(v.AsFloat()/scale) * scale
+		} else {
+			scale := math.Pow(10, p)
+			r = math.Round(v.AsFloat()*scale) / scale
+		}
 		return coerce(types.NewReal(r), x.T), nil
 	}
 	scalarFuncs["abs"] = func(_ *evaluator, x *binder.Call, a []types.Value) (types.Value, error) {
