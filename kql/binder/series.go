@@ -137,6 +137,10 @@ func (b *binder) bindTopNested(sc *scope, in Node, x *ast.GenericOp) Node {
 			break
 		}
 		r.next()
+		// Each further level repeats the operator's name.
+		if r.isWord("top") && r.peek(1).Kind == token.MINUS && r.peek(2).Kind == token.IDENT && r.peek(2).Value == "nested" {
+			r.i += 3
+		}
 	}
 	if !r.atEnd() {
 		r.fail("top-nested: unexpected text")
