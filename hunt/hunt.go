@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/rmmhunt/rmmhunt/engine"
+	"github.com/rmmhunt/rmmhunt/kql/binder"
 	"github.com/rmmhunt/rmmhunt/kql/diag"
 	"github.com/rmmhunt/rmmhunt/kql/types"
 	"github.com/rmmhunt/rmmhunt/query"
@@ -65,10 +66,17 @@ func (r *Result) Failed() []*RuleResult {
 	return out
 }
 
+// Source is the data a hunt runs over: an engine.Source with the binder
+// catalog of its tables (engine.MemSource, store.Store).
+type Source interface {
+	engine.Source
+	Catalog() binder.Catalog
+}
+
 // Run evaluates every rule over src with now as the reference time. A rule
 // that fails to compile or run is recorded in its RuleResult; the others
 // still run.
-func Run(ctx context.Context, rs []*rules.Rule, src *engine.MemSource, now time.Time) *Result {
+func Run(ctx context.Context, rs []*rules.Rule, src Source, now time.Time) *Result {
 	res := &Result{ReferenceTime: now}
 	cat := src.Catalog()
 	for _, r := range rs {

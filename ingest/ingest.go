@@ -3,6 +3,7 @@ package ingest
 import (
 	"fmt"
 	"io"
+	"sync/atomic"
 
 	"github.com/rmmhunt/rmmhunt/schema"
 	"github.com/rmmhunt/rmmhunt/table"
@@ -22,6 +23,9 @@ type Options struct {
 	// MaxRejects caps how many rejects are listed in Result.Rejects; 0 means
 	// no cap. Counts stay exact when the list is capped.
 	MaxRejects int
+	// BytesRead, when set, is advanced by the bytes read from each input
+	// file (compressed bytes for gzip), for progress reports.
+	BytesRead *atomic.Int64
 }
 
 // DefaultBatchRows is the number of rows per batch when Options.BatchRows

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/rmmhunt/rmmhunt/schema"
@@ -92,7 +93,11 @@ func (l *loader) loadFile(path string, walked bool) {
 		return
 	}
 	defer fh.Close()
-	l.loadStream(path, fh, walked)
+	var r io.Reader = fh
+	if l.opts.BytesRead != nil {
+		r = &countingReader{r: fh, n: l.opts.BytesRead}
+	}
+	l.loadStream(path, r, walked)
 }
 
 // loadStream reads one input. A file found by walking a directory whose
@@ -289,4 +294,16 @@ func shorten(v string) string {
 		cut--
 	}
 	return v[:cut] + "…"
+}
+
+// countingReader adds the bytes read through it to n.
+type countingReader struct {
+	r io.Reader
+	n *atomic.Int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	k, err := c.r.Read(p)
+	c.n.Add(int64(k))
+	return k, err
 }

@@ -103,3 +103,16 @@ func (l *loader) emit(acc *tableAcc, pb *pendingBatch) {
 		panic(abortStream{err})
 	}
 }
+
+// InputFiles lists the files Load and Stream read for paths, in reading
+// order: a file stands for itself, a directory for the regular files below
+// it (walked in lexical order, skipping names that start with '.'). Paths
+// that cannot be listed are left out; Load and Stream report them.
+func InputFiles(paths []string) []string {
+	files, _ := expandPaths(paths)
+	out := make([]string, len(files))
+	for i, f := range files {
+		out[i] = f.path
+	}
+	return out
+}
