@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"math"
+
 	"github.com/rmmhunt/rmmhunt/kql/binder"
 	"github.com/rmmhunt/rmmhunt/kql/types"
 	"github.com/rmmhunt/rmmhunt/table"
@@ -123,13 +125,27 @@ func (r *runState) keyStrings(b *table.Batch, keys []binder.Expr) ([]string, err
 		buf = buf[:0]
 		for _, c := range cols {
 			v := c.get(i)
-			// long and int keys join with each other.
-			if v.Type == types.Int {
-				v.Type = types.Long
-			}
+			// Numbers join by value: int, long and integral reals alike.
+			v = joinKeyValue(v)
 			buf = groupKey(buf, v)
 		}
 		out[i] = string(buf)
 	}
 	return out, nil
+}
+
+// joinKeyValue normalises a key so that equal numbers of different types
+// (int, long, integral real or decimal) have the same encoding.
+func joinKeyValue(v types.Value) types.Value {
+	switch {
+	case v.Null && v.Type.IsNumeric():
+		return types.NullOf(types.Long)
+	case v.Type == types.Int:
+		v.Type = types.Long
+	case v.Type.UsesReals() && !v.Null && v.F == math.Trunc(v.F) && math.Abs(v.F) < 1<<62:
+		return types.NewLong(int64(v.F))
+	case v.Type.UsesReals():
+		v.Type = types.Real
+	}
+	return v
 }

@@ -198,7 +198,7 @@ func (b *binder) bindJoin(sc *scope, left Node, x *ast.JoinOp) Node {
 	ls, rs := left.Schema(), right.Schema()
 	j := &Join{Kind: kind, Left: left, Right: right}
 	rightKeyCols := map[int]bool{}
-	for _, cond := range x.On {
+	for _, cond := range joinConds(x.On) {
 		switch c := cond.(type) {
 		case *ast.Ident:
 			li, ri := ls.Index(c.Name), rs.Index(c.Name)
@@ -214,12 +214,8 @@ func (b *binder) bindJoin(sc *scope, left Node, x *ast.JoinOp) Node {
 			j.RightKeys = append(j.RightKeys, &ColumnRef{Index: ri, Name: c.Name, T: rs[ri].Type, Pos: c.Pos})
 			rightKeyCols[ri] = true
 		case *ast.BinaryExpr:
-			if c.Op != "==" && c.Op != "and" {
+			if c.Op != "==" {
 				b.errorf(c.OpPos, "join conditions must be equalities (==), got %s", c.Op)
-				return nil
-			}
-			if c.Op == "and" {
-				b.unsupported(c.OpPos, "join conditions joined with 'and' are not supported yet; separate them with commas")
 				return nil
 			}
 			l, lside := b.joinSide(c.X, ls, rs)
@@ -308,4 +304,30 @@ func (b *binder) joinSide(e ast.Expr, ls, rs table.Schema) (Expr, string) {
 		return nil, ""
 	}
 	return &ColumnRef{Index: i, Name: sel.Sel.Name, T: s[i].Type, Pos: sel.Pos}, d.Name
+}
+
+// joinConds flattens join conditions: parentheses are dropped and
+// conditions joined with `and` are split.
+func joinConds(on []ast.Expr) []ast.Expr {
+	var out []ast.Expr
+	var add func(e ast.Expr)
+	add = func(e ast.Expr) {
+		switch x := e.(type) {
+		case *ast.ParenExpr:
+			add(x.X)
+		case *ast.BinaryExpr:
+			if x.Op == "and" {
+				add(x.X)
+				add(x.Y)
+				return
+			}
+			out = append(out, x)
+		default:
+			out = append(out, e)
+		}
+	}
+	for _, e := range on {
+		add(e)
+	}
+	return out
 }
