@@ -39,7 +39,6 @@ var aggImpls = map[string]func(a *binder.AggCall) accumulator{
 	"make_list_legacy":     func(a *binder.AggCall) accumulator { return newCollect(a, false, -1, false) },
 	"make_list_if":         func(a *binder.AggCall) accumulator { return newCollect(a, false, 1, false) },
 	"make_list_with_nulls": func(a *binder.AggCall) accumulator { return newCollect(a, false, -1, true) },
-	"make_bag":             func(*binder.AggCall) accumulator { return &bagAcc{bag: types.NewBag()} },
 	"take_any":             func(a *binder.AggCall) accumulator { return &anyAcc{n: a.Columns} },
 	"arg_max":              func(a *binder.AggCall) accumulator { return &argAcc{max: true, n: a.Columns} },
 	"arg_min":              func(a *binder.AggCall) accumulator { return &argAcc{n: a.Columns} },
@@ -268,20 +267,6 @@ func (c *collectAcc) result() []types.Value {
 	}
 	return []types.Value{types.NewDynamic(items)}
 }
-
-type bagAcc struct{ bag *types.Bag }
-
-func (b *bagAcc) add(args, _ []types.Value) {
-	if bag, ok := args[0].D.(*types.Bag); ok && args[0].Type == types.Dynamic {
-		for i, k := range bag.Keys {
-			if _, exists := b.bag.Get(k); !exists {
-				b.bag.Set(k, bag.Vals[i])
-			}
-		}
-	}
-}
-
-func (b *bagAcc) result() []types.Value { return []types.Value{types.NewDynamic(b.bag)} }
 
 // anyAcc implements take_any: the first row seen (with non-null value for
 // the single-argument form).

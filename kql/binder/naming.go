@@ -60,7 +60,7 @@ func aggName(x *ast.CallExpr, f *builtins.Func) string {
 		arg = exprName(x.Args[0])
 	}
 	switch f.CanonicalName() {
-	case "covariance", "covariancep", "covarianceif":
+	case "covariance", "covariancep", "covarianceif", "covariancepif":
 		// Named after both arguments: covariance_x_y.
 		second := ""
 		if len(x.Args) > 1 {
