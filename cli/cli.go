@@ -20,6 +20,7 @@ import (
 	"github.com/rmmhunt/rmmhunt/hunt"
 	"github.com/rmmhunt/rmmhunt/ingest"
 	"github.com/rmmhunt/rmmhunt/kql/types"
+	"github.com/rmmhunt/rmmhunt/store"
 )
 
 // Exit codes.
@@ -90,12 +91,14 @@ func newRoot(e *env) *cobra.Command {
 	}
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageErr("%v", err) })
 	root.AddCommand(newQueryCmd(e), newHuntCmd(e), newCheckCmd(e), newGenCmd(e))
+	root.AddCommand(newIngestCmd(e), newStoreCmd(e))
 	return root
 }
 
 // dataFlags are the flags shared by commands that read telemetry.
 type dataFlags struct {
 	data   []string
+	store  string
 	table  string
 	now    string
 	format string
@@ -104,6 +107,7 @@ type dataFlags struct {
 func (d *dataFlags) register(c *cobra.Command) {
 	c.Flags().StringArrayVar(&d.data, "data", nil, "telemetry file or directory (repeatable; gzip, streaming API JSON, API JSON, CSV, NDJSON)")
 	c.Flags().StringVar(&d.table, "table", "", "table name for files that do not carry one (CSV, NDJSON, API JSON)")
+	c.Flags().StringVar(&d.store, "store", "", "store folder to query (made by rmmhunt ingest; default ./"+store.DefaultDir+" when it exists and no --data is given)")
 	c.Flags().StringVar(&d.now, "now", "", "reference time for now()/ago(): RFC 3339, or 'latest' for the newest timestamp in the data (default: the clock)")
 	c.Flags().StringVar(&d.format, "format", "table", "output format: table, json or csv")
 }
@@ -139,12 +143,12 @@ func loadData(e *env, d *dataFlags) (*engine.MemSource, error) {
 }
 
 // referenceTime resolves --now.
-func referenceTime(e *env, d *dataFlags, src *engine.MemSource) (time.Time, error) {
+func referenceTime(e *env, d *dataFlags, src hunt.Source) (time.Time, error) {
 	switch strings.TrimSpace(d.now) {
 	case "":
 		return e.clock().UTC(), nil
 	case "latest":
-		t, ok := hunt.LatestTime(src.Tables)
+		t, ok := latestTime(src)
 		if !ok {
 			return time.Time{}, failErr(errors.New("--now latest: the data has no timestamp"))
 		}

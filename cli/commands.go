@@ -24,7 +24,7 @@ func newQueryCmd(e *env) *cobra.Command {
 	var d dataFlags
 	var file string
 	c := &cobra.Command{
-		Use:   "query [--data PATH]... [--table T] [--now TIME] [--format table|json|csv] (KQL | -f FILE)",
+		Use:   "query [--data PATH]... [--store DIR] [--table T] [--now TIME] [--format table|json|csv] (KQL | -f FILE)",
 		Short: "Run one KQL query over Defender exports",
 		Args:  cobra.ArbitraryArgs,
 		RunE: func(c *cobra.Command, args []string) error {
@@ -36,7 +36,7 @@ func newQueryCmd(e *env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			src, err := loadData(e, &d)
+			src, err := openData(e, &d)
 			if err != nil {
 				return err
 			}
@@ -72,7 +72,7 @@ func newHuntCmd(e *env) *cobra.Command {
 	var allowPath string
 	var showSuppressed bool
 	c := &cobra.Command{
-		Use:   "hunt --rules PATH... [--data PATH]... [--now TIME] [--allow FILE] [--show-suppressed] [--format table|json|csv|html]",
+		Use:   "hunt --rules PATH... [--data PATH]... [--store DIR] [--now TIME] [--allow FILE] [--show-suppressed] [--format table|json|csv|html]",
 		Short: "Run Sentinel hunting rules over Defender exports and print the findings",
 		Args:  cobra.NoArgs,
 		RunE: func(c *cobra.Command, args []string) error {
@@ -105,7 +105,7 @@ func newHuntCmd(e *env) *cobra.Command {
 			if len(all) == 0 {
 				return failErr(fmt.Errorf("no rule found in %s", strings.Join(rulePaths, ", ")))
 			}
-			src, err := loadData(e, &d)
+			src, err := openData(e, &d)
 			if err != nil {
 				return err
 			}
@@ -125,7 +125,11 @@ func newHuntCmd(e *env) *cobra.Command {
 					}
 				}
 			}
-			out, err := explain(e, res, src, allow)
+			evidence, err := evidenceSource(src, res)
+			if err != nil {
+				return err
+			}
+			out, err := explain(e, res, evidence, allow)
 			if err != nil {
 				return err
 			}
