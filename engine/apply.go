@@ -64,3 +64,43 @@ func (r *runState) mvApply(x *binder.MvApply) (BatchIterator, error) {
 		}
 	}), nil
 }
+
+// partition runs the subquery over the rows of each key value, in order of
+// first appearance, and concatenates the results.
+func (r *runState) partition(x *binder.Partition) (BatchIterator, error) {
+	b, err := r.single(x.Input)
+	if err != nil {
+		return nil, err
+	}
+	key, err := r.ev.operand(x.Key, b)
+	if err != nil {
+		return nil, err
+	}
+	index := map[string]int{}
+	var groups [][]int
+	var buf []byte
+	for i := 0; i < b.N; i++ {
+		buf = groupKey(buf[:0], key.get(i))
+		gi, ok := index[string(buf)]
+		if !ok {
+			gi = len(groups)
+			index[string(buf)] = gi
+			groups = append(groups, nil)
+		}
+		groups[gi] = append(groups[gi], i)
+	}
+	var out []*table.Batch
+	for _, rows := range groups {
+		if err := r.ctx.Err(); err != nil {
+			return nil, err
+		}
+		r.applyRows[x.Rows] = b.Take(rows)
+		res, err := r.exec(x.Sub)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, res.Batches...)
+	}
+	delete(r.applyRows, x.Rows)
+	return sliceIter(out), nil
+}

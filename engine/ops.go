@@ -43,6 +43,8 @@ func (r *runState) iterMore(n binder.Node) (BatchIterator, error) {
 		return sliceIter([]*table.Batch{b}), nil
 	case *binder.MvApply:
 		return r.mvApply(x)
+	case *binder.Partition:
+		return r.partition(x)
 	case *binder.External:
 		return r.external(x)
 	case *binder.BagUnpack:

@@ -3,6 +3,7 @@ package binder
 import (
 	"github.com/rmmhunt/rmmhunt/kql/ast"
 	"github.com/rmmhunt/rmmhunt/kql/token"
+	"github.com/rmmhunt/rmmhunt/kql/types"
 )
 
 // bindMvApply binds `mv-apply [with_itemindex=I] [Name =] Expr [to
@@ -69,7 +70,7 @@ func (b *binder) bindMvApply(sc *scope, in Node, x *ast.GenericOp) Node {
 	}
 	on := r.i
 	r.next()
-	subAST := r.subquery(on)
+	subAST, srcName := r.subquery(on)
 	if subAST == nil {
 		return nil
 	}
@@ -83,7 +84,7 @@ func (b *binder) bindMvApply(sc *scope, in Node, x *ast.GenericOp) Node {
 	}
 	rows := &ApplyRows{Columns: ex.Columns}
 	inner := sc.child()
-	inner.names[implicitSource] = &binding{tabular: rows}
+	inner.names[srcName] = &binding{tabular: rows}
 	sub := b.bindTabular(inner, subAST)
 	if sub == nil {
 		return nil
@@ -111,4 +112,61 @@ func (b *binder) bindMvApply(sc *scope, in Node, x *ast.GenericOp) Node {
 		names.add(f.Name)
 	}
 	return ma
+}
+
+// bindPartition binds `partition [hint.*=...] by Column (Subquery)`: the
+// subquery runs over the rows of each value of Column; the output is the
+// union of its results.
+func (b *binder) bindPartition(sc *scope, in Node, x *ast.GenericOp) Node {
+	r := b.newOpReader(x)
+	if r == nil {
+		return nil
+	}
+	for r.tok().Kind == token.IDENT && r.tok().Value == "hint" {
+		// hint.strategy=native, hint.shufflekey=..., hint.concurrency=...
+		for !r.atEnd() && r.tok().Kind != token.ASSIGN {
+			r.next()
+		}
+		r.next()
+		r.next()
+	}
+	if !r.expectWord("by") {
+		return nil
+	}
+	t := r.tok()
+	if t.Kind != token.IDENT || r.peek(1).Kind != token.LPAREN {
+		if t.Kind == token.IDENT && r.peek(1).Kind == token.LBRACE {
+			b.unsupported(x.Pos, "partition with a {subquery} over a named source is not supported yet; use partition by %s (subquery)", t.Value)
+			return nil
+		}
+		r.fail("partition: expected a column name and a (subquery)")
+		return nil
+	}
+	row := &rowScope{schema: in.Schema()}
+	key := b.bindScalar(sc, row, &ast.Ident{Name: t.Value, Quoted: t.Quoted, Pos: t.Span})
+	if isUnknown(key) {
+		return nil
+	}
+	if key.Type() == types.Dynamic {
+		b.errorf(t.Span, "partition cannot use a dynamic column; convert it with tostring()")
+		return nil
+	}
+	before := r.i
+	r.next()
+	subAST, srcName := r.subquery(before)
+	if subAST == nil {
+		return nil
+	}
+	if !r.atEnd() {
+		r.fail("partition: unexpected text after the subquery")
+		return nil
+	}
+	rows := &ApplyRows{Columns: in.Schema()}
+	inner := sc.child()
+	inner.names[srcName] = &binding{tabular: rows}
+	sub := b.bindTabular(inner, subAST)
+	if sub == nil {
+		return nil
+	}
+	return &Partition{Input: in, Key: key, Rows: rows, Sub: sub}
 }

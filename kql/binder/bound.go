@@ -423,6 +423,16 @@ type MvApply struct {
 	Columns table.Schema
 }
 
+// Partition is `partition by Key (Subquery)`: Sub runs over the rows of
+// each distinct value of Key (given through Rows), and the output is the
+// union of the results.
+type Partition struct {
+	Input Node
+	Key   Expr
+	Rows  *ApplyRows
+	Sub   Node
+}
+
 // External reads a local file standing for an externaldata URL.
 type External struct {
 	URLs    []string
@@ -476,6 +486,7 @@ func (n *MakeSeries) Schema() table.Schema     { return n.Columns }
 func (n *ApplyRows) Schema() table.Schema      { return n.Columns }
 func (n *MvApply) Schema() table.Schema        { return n.Columns }
 func (n *External) Schema() table.Schema       { return n.Columns }
+func (n *Partition) Schema() table.Schema      { return n.Sub.Schema() }
 func (n *BagUnpack) Schema() table.Schema      { return n.Columns }
 func (n *Pivot) Schema() table.Schema          { return n.Columns }
 
@@ -491,6 +502,7 @@ func (*MakeSeries) boundNode()     {}
 func (*ApplyRows) boundNode()      {}
 func (*MvApply) boundNode()        {}
 func (*External) boundNode()       {}
+func (*Partition) boundNode()      {}
 func (*BagUnpack) boundNode()      {}
 func (*Pivot) boundNode()          {}
 
@@ -536,6 +548,8 @@ func Inputs(n Node) []Node {
 	case *MakeSeries:
 		return []Node{x.Input}
 	case *MvApply:
+		return []Node{x.Input, x.Sub}
+	case *Partition:
 		return []Node{x.Input, x.Sub}
 	case *BagUnpack:
 		return []Node{x.Input}

@@ -48,6 +48,8 @@ func (b *binder) bindGenericOp(sc *scope, in Node, x *ast.GenericOp) Node {
 		return b.bindMakeSeries(sc, in, x)
 	case "mv-apply", "mvapply":
 		return b.bindMvApply(sc, in, x)
+	case "partition":
+		return b.bindPartition(sc, in, x)
 	case "search":
 		return b.bindSearch(sc, in, x)
 	case "find":

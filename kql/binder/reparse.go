@@ -182,22 +182,33 @@ func (r *opReader) report(d *diag.List) bool {
 	return d.HasErrors()
 }
 
-// implicitSource is the name given to the implicit input of a subquery
-// (mv-apply ... on (subquery)); it replaces the `on` keyword in the
-// re-parsed text, so it has exactly two characters.
-const implicitSource = "_S"
+// implicitSourceName is the name given to the implicit input of a
+// subquery (mv-apply ... on (subquery), partition by K (subquery)): it
+// replaces the token before the parenthesis in the re-parsed text, so it
+// has that token's length.
+func implicitSourceName(n int) string {
+	if n <= 1 {
+		return "_"
+	}
+	name := "_S"
+	for len(name) < n {
+		name += "_"
+	}
+	return name
+}
 
 // subquery parses `( operators )` at the current token as a pipeline over
-// an implicit source. on is the index of the two-character token before the
-// parenthesis (the `on` keyword), whose place the source name takes.
-func (r *opReader) subquery(on int) ast.Expr {
+// an implicit source, and returns it with the source's name. before is
+// the index of the token before the parenthesis (such as the `on`
+// keyword), whose place the source name takes.
+func (r *opReader) subquery(before int) (ast.Expr, string) {
 	if r.tok().Kind != token.LPAREN {
 		r.fail("%s: expected \"(\"", r.op.Name)
-		return nil
+		return nil, ""
 	}
 	open := r.i
 	depth, closeIdx := 0, -1
-	for j := open; j < len(r.toks); j++ {
+	for j := open; j < len(r.toks) && closeIdx < 0; j++ {
 		switch r.toks[j].Kind {
 		case token.LPAREN, token.LBRACK, token.LBRACE:
 			depth++
@@ -206,40 +217,37 @@ func (r *opReader) subquery(on int) ast.Expr {
 		}
 		if depth == 0 {
 			closeIdx = j
-			break
 		}
 	}
 	if closeIdx < 0 {
 		r.fail("%s: unclosed \"(\"", r.op.Name)
-		return nil
+		return nil, ""
 	}
-	onTok := r.toks[on]
-	if onTok.Span.End-onTok.Span.Start != 2 {
-		r.fail("%s: expected \"on\" before the subquery", r.op.Name)
-		return nil
-	}
-	from := int(onTok.Span.Start)
+	bt := r.toks[before]
+	from, n := int(bt.Span.Start), int(bt.Span.End-bt.Span.Start)
+	name := implicitSourceName(n)
 	to := int(r.toks[closeIdx].Span.End)
 	edits := map[int]byte{
-		from:                             implicitSource[0],
-		from + 1:                         implicitSource[1],
 		int(r.toks[open].Span.Start):     '|',
 		int(r.toks[closeIdx].Span.Start): ' ',
+	}
+	for i := 0; i < n; i++ {
+		edits[from+i] = name[i]
 	}
 	f := r.masked(from, to, edits)
 	q, d := parser.ParseQuery(f)
 	r.i = closeIdx + 1
 	if r.report(d) {
-		return nil
+		return nil, ""
 	}
 	if len(q.Stmts) != 1 {
-		r.b.errorf(token.Span{Start: onTok.Span.Start, End: token.Pos(to)}, "%s: expected one subquery", r.op.Name)
-		return nil
+		r.b.errorf(token.Span{Start: bt.Span.Start, End: token.Pos(to)}, "%s: expected one subquery", r.op.Name)
+		return nil, ""
 	}
 	st, ok := q.Stmts[0].(*ast.ExprStmt)
 	if !ok {
 		r.b.errorf(q.Stmts[0].Span(), "%s: expected a subquery", r.op.Name)
-		return nil
+		return nil, ""
 	}
-	return st.X
+	return st.X, name
 }

@@ -485,12 +485,16 @@ func (b *binder) bindProject(sc *scope, in Node, x *ast.ProjectOp) Node {
 				return nil
 			}
 			var matched []int
+			named := false // the name is a column, perhaps listed already
 			for i, f := range inSchema {
-				if !used[i] && globMatch(id.Name, f.Name) {
-					matched = append(matched, i)
+				if globMatch(id.Name, f.Name) {
+					named = true
+					if !used[i] {
+						matched = append(matched, i)
+					}
 				}
 			}
-			if len(matched) == 0 && !strings.Contains(id.Name, "*") {
+			if !named && !strings.Contains(id.Name, "*") {
 				b.errorf(id.Pos, "unknown column %s%s", id.Name, suggestColumn(id.Name, inSchema, nil))
 				return nil
 			}

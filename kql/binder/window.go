@@ -72,8 +72,11 @@ func (b *binder) bindWindow(sc *scope, row *rowScope, x *ast.CallExpr) Expr {
 			}
 		}
 		if len(args) > 2 {
+			// An integer default of a datetime or timespan column counts
+			// ticks (next(Timestamp, 1, 0) is 0001-01-01).
 			dt := args[2].Type()
-			if dt != w.T && dt != types.Null && !(dt.IsNumeric() && w.T.IsNumeric()) && w.T != types.Dynamic {
+			ticks := dt.IsInteger() && (w.T == types.Datetime || w.T == types.Timespan)
+			if dt != w.T && dt != types.Null && !(dt.IsNumeric() && w.T.IsNumeric()) && w.T != types.Dynamic && !ticks {
 				b.errorf(args[2].Span(), "the default of %s must be %s, got %s", name, w.T, dt)
 				return unknownExpr(x.Pos)
 			}
