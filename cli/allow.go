@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/rmmhunt/rmmhunt/engine"
 	"github.com/rmmhunt/rmmhunt/hunt"
 )
 
@@ -27,9 +26,12 @@ func loadAllowlist(e *env, path string) (*hunt.Allowlist, error) {
 
 // explain joins each finding's context and applies the allowlist, printing
 // its warnings (expired entries).
-func explain(e *env, res *hunt.Result, src *engine.MemSource, allow *hunt.Allowlist) (*hunt.Outcome, error) {
+func explain(e *env, res *hunt.Result, src hunt.Source, allow *hunt.Allowlist) (*hunt.Outcome, error) {
 	ctx := context.Background()
-	out := hunt.Explain(ctx, res, src)
+	out, err := hunt.Explain(ctx, res, src)
+	if err != nil {
+		return nil, failErr(fmt.Errorf("context: %v", err))
+	}
 	if allow == nil {
 		return out, nil
 	}

@@ -7,9 +7,7 @@ import (
 	"time"
 
 	"github.com/rmmhunt/rmmhunt/catalog"
-	"github.com/rmmhunt/rmmhunt/engine"
 	"github.com/rmmhunt/rmmhunt/kql/types"
-	"github.com/rmmhunt/rmmhunt/table"
 )
 
 // Explained is one finding with what explains it: the tool and variant, the
@@ -134,8 +132,11 @@ func (o *Outcome) Suppressed() int {
 
 // Explain builds the Outcome of a hunt: each finding's tool and variant, and
 // its context joined from src (nil: only what the finding's own row says).
-// The tables are scanned once for all findings.
-func Explain(ctx context.Context, res *Result, src *engine.MemSource) *Outcome {
+// Each table is scanned at most twice for all findings together: once for
+// the rows behind the findings, once for the rows that share their
+// binaries. The error is set when a scan fails; the Outcome is complete
+// but for the context.
+func Explain(ctx context.Context, res *Result, src Source) (*Outcome, error) {
 	cat, _ := catalog.Load()
 	tr := newToolResolver(cat)
 	out := &Outcome{Result: res}
@@ -151,14 +152,14 @@ func Explain(ctx context.Context, res *Result, src *engine.MemSource) *Outcome {
 			out.Items = append(out.Items, it)
 		}
 	}
+	var err error
 	if src != nil && len(out.Items) > 0 {
-		j := newJoiner(ctx, out, src)
-		j.run()
+		err = newJoiner(ctx, out, src).run()
 	}
 	for _, it := range out.Items {
 		finishContext(it)
 	}
-	return out
+	return out, err
 }
 
 // baseContext reads the finding's own columns.
@@ -335,12 +336,3 @@ const (
 	tableFile    = "DeviceFileEvents"
 	tableCert    = "DeviceFileCertificateInfo"
 )
-
-// tableCols returns the index of each named column of t (-1 when absent).
-func tableCols(t *table.Table, names ...string) []int {
-	out := make([]int, len(names))
-	for i, n := range names {
-		out[i] = t.Schema.Index(n)
-	}
-	return out
-}

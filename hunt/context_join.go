@@ -2,13 +2,22 @@ package hunt
 
 import (
 	"context"
+	"fmt"
+	"sort"
+	"time"
 
 	"github.com/rmmhunt/rmmhunt/engine"
+	"github.com/rmmhunt/rmmhunt/kql/binder"
 	"github.com/rmmhunt/rmmhunt/kql/types"
 	"github.com/rmmhunt/rmmhunt/query"
 	"github.com/rmmhunt/rmmhunt/schema"
 	"github.com/rmmhunt/rmmhunt/table"
 )
+
+// ContextLookback is how far before a finding's first sighting the context
+// join looks for rows of its binaries (process creations, connections, file
+// events): a service started weeks ago still explains today's finding.
+const ContextLookback = 30 * 24 * time.Hour
 
 // An observation is one distinct view of a finding's binary at work, in the
 // columns of the enriched row: a process creation of it, a network
@@ -108,10 +117,12 @@ func rowObservation(f Finding) *observation {
 	return o
 }
 
-// scanTable is a table prepared for a scan: the columns the joiner reads.
+// scanTable is a scan prepared over one table: the columns the joiner
+// reads, by their index in the scanned batches (-1 when the table lacks
+// them).
 type scanTable struct {
 	name    string
-	t       *table.Table
+	req     engine.ScanRequest
 	dev     int // DeviceId
 	devName int // DeviceName
 	ts      int // Timestamp
@@ -121,36 +132,73 @@ type scanTable struct {
 	dropper int // DeviceFileEvents: InitiatingProcessFileName
 }
 
-func prepare(name string, t *table.Table) *scanTable {
-	st := &scanTable{name: name, t: t}
-	c := tableCols(t, "DeviceId", "DeviceName", schema.TimeColumn, "ReportId", "RemotePort")
-	st.dev, st.devName, st.ts, st.report, st.port = c[0], c[1], c[2], c[3], c[4]
-	if st.ts < 0 {
-		st.ts = t.Schema.Index(schema.SentinelTimeColumn)
+// prepare plans a scan of the table, or returns nil when the catalog does
+// not know it.
+func prepare(cat binder.Catalog, name string, lo, hi int64) *scanTable {
+	info, ok := cat.Table(name)
+	if !ok {
+		return nil
 	}
-	if st.ts >= 0 && t.Schema[st.ts].Type != types.Datetime {
-		st.ts = -1
-	}
-	if st.report >= 0 && !t.Schema[st.report].Type.IsInteger() {
-		st.report = -1
-	}
-	if st.port >= 0 && !t.Schema[st.port].Type.IsInteger() {
-		st.port = -1
-	}
-	st.dropper = -1
-	if name == tableFile {
-		st.dropper = t.Schema.Index("InitiatingProcessFileName")
-	}
-	srcs := sourcesFor(name)
-	for k, col := range srcs {
-		st.src[k] = -1
-		if col != "" {
-			if i := t.Schema.Index(col); i >= 0 && t.Schema[i].Type.UsesStrings() {
-				st.src[k] = i
+	st := &scanTable{name: name, req: engine.ScanRequest{Table: name}}
+	col := func(n string, want func(types.Type) bool) int {
+		src := n
+		if a, ok := info.Aliases[n]; ok {
+			src = a
+		}
+		for _, s := range []table.Schema{info.Columns, info.Optional} {
+			for _, f := range s {
+				if (f.Name == n || f.Name == src) && want(f.Type) {
+					st.req.Columns = append(st.req.Columns, table.Field{Name: n, Type: f.Type})
+					st.req.Sources = append(st.req.Sources, f.Name)
+					return len(st.req.Columns) - 1
+				}
 			}
 		}
+		return -1
+	}
+	isStr := func(t types.Type) bool { return t.UsesStrings() }
+	isInt := func(t types.Type) bool { return t.IsInteger() }
+	st.dev, st.devName = col("DeviceId", isStr), col("DeviceName", isStr)
+	st.ts = col(schema.TimeColumn, func(t types.Type) bool { return t == types.Datetime })
+	if st.ts < 0 {
+		st.ts = col(schema.SentinelTimeColumn, func(t types.Type) bool { return t == types.Datetime })
+	}
+	st.report, st.port = col("ReportId", isInt), col("RemotePort", isInt)
+	st.dropper = -1
+	if name == tableFile {
+		st.dropper = col("InitiatingProcessFileName", isStr)
+	}
+	for k, c := range sourcesFor(name) {
+		st.src[k] = -1
+		if c != "" {
+			st.src[k] = col(c, isStr)
+		}
+	}
+	if st.ts >= 0 {
+		f := st.req.Columns[st.ts]
+		st.req.Time = &engine.TimeRange{Column: f.Name, Source: st.req.Sources[st.ts], Min: lo, Max: hi}
 	}
 	return st
+}
+
+// each calls fn for every row the scan returns.
+func (st *scanTable) each(ctx context.Context, src engine.Source, fn func(b *table.Batch, r int)) error {
+	it, err := src.Scan(ctx, st.req)
+	if err != nil {
+		return fmt.Errorf("%s: %v", st.name, err)
+	}
+	for {
+		b, err := it.Next()
+		if err != nil {
+			return fmt.Errorf("%s: %v", st.name, err)
+		}
+		if b == nil {
+			return nil
+		}
+		for r := 0; r < b.N; r++ {
+			fn(b, r)
+		}
+	}
 }
 
 // str returns the string in column c of row i of b ("" when c < 0).
@@ -194,11 +242,20 @@ type devKey struct {
 	s      string
 }
 
+// rowKey identifies a Defender row: its table, device, report id and time.
+type rowKey struct {
+	table  string
+	dev    string
+	report int64
+	ts     int64
+}
+
 // joiner builds the contexts of an Outcome's findings.
 type joiner struct {
 	ctx   context.Context
 	out   *Outcome
-	src   *engine.MemSource
+	src   Source
+	cat   binder.Catalog
 	ref   int64 // reference time, ticks
 	state []*joinState
 }
@@ -207,35 +264,30 @@ type joiner struct {
 type joinState struct {
 	dev      devKey
 	lo, hi   int64 // evidence time bounds (ticks)
+	since    int64 // oldest joined row
 	binaries map[string]*Binary
 	order    []string // SHA1s in order of first appearance
 	obs      map[observation]*observation
 	obsOrder []*observation
-	seenRows map[rowRef]bool // evidence rows already observed
+	seenRows map[rowKey]bool // evidence rows already observed
 	fileObs  []observation   // DeviceFileEvents rows, used when nothing else
 	certObs  []observation   // certificate evidence, used when nothing else
 }
 
-// rowRef identifies one stored row.
-type rowRef struct {
-	t     *table.Table
-	batch int
-	row   int
-}
-
-func newJoiner(ctx context.Context, out *Outcome, src *engine.MemSource) *joiner {
-	j := &joiner{ctx: ctx, out: out, src: src, ref: types.TicksFromTime(out.Result.ReferenceTime)}
+func newJoiner(ctx context.Context, out *Outcome, src Source) *joiner {
+	j := &joiner{ctx: ctx, out: out, src: src, cat: src.Catalog(), ref: types.TicksFromTime(out.Result.ReferenceTime)}
 	for _, it := range out.Items {
-		s := &joinState{binaries: map[string]*Binary{}, obs: map[observation]*observation{}, seenRows: map[rowRef]bool{}}
+		s := &joinState{binaries: map[string]*Binary{}, obs: map[observation]*observation{}, seenRows: map[rowKey]bool{}}
 		c := it.Context
 		if c.DeviceID != "" {
 			s.dev = devKey{s: c.DeviceID}
 		} else if c.DeviceName != "" {
 			s.dev = devKey{byName: true, s: c.DeviceName}
 		}
-		s.lo, s.hi = minTicks, j.ref
+		s.lo, s.hi, s.since = minTicks, j.ref, minTicks
 		if !c.FirstSeen.IsZero() {
 			s.lo = types.TicksFromTime(c.FirstSeen)
+			s.since = types.TicksFromTime(c.FirstSeen.Add(-ContextLookback))
 		}
 		if !c.LastSeen.IsZero() {
 			s.hi = types.TicksFromTime(c.LastSeen)
@@ -285,9 +337,13 @@ func (s *joinState) addObs(o observation) {
 	s.obsOrder = append(s.obsOrder, p)
 }
 
-func (j *joiner) run() {
-	j.evidence()
-	j.join()
+func (j *joiner) run() error {
+	if err := j.evidence(); err != nil {
+		return err
+	}
+	if err := j.join(); err != nil {
+		return err
+	}
 	for i, it := range j.out.Items {
 		s := j.state[i]
 		if len(s.obsOrder) == 0 {
@@ -315,6 +371,7 @@ func (j *joiner) run() {
 		}
 		it.obs = s.obsOrder
 	}
+	return nil
 }
 
 // appendNew appends a non-empty string not yet in the list, up to
@@ -331,16 +388,31 @@ func appendNew(list *[]string, s string) {
 	*list = append(*list, s)
 }
 
+// hits returns the findings whose device is row r's, looked up in m.
+func hits[K comparable](st *scanTable, b *table.Batch, r int, m map[K][]int, key func(devKey) K) []int {
+	var out []int
+	if st.dev >= 0 {
+		out = m[key(devKey{s: str(b, st.dev, r)})]
+	}
+	if st.devName >= 0 {
+		if more := m[key(devKey{byName: true, s: str(b, st.devName, r)})]; len(more) > 0 {
+			out = append(append([]int(nil), out...), more...)
+		}
+	}
+	return out
+}
+
 // evidence finds the rows behind each finding: rows of the rule's tables
 // with the finding's device and one of its report ids, inside its
 // FirstSeen..LastSeen.
-func (j *joiner) evidence() {
+func (j *joiner) evidence() error {
 	type evKey struct {
 		dev    devKey
 		report int64
 	}
 	cache := map[string][]string{}
 	wanted := map[string]map[evKey][]int{}
+	lo := map[string]int64{}
 	for i, it := range j.out.Items {
 		s := j.state[i]
 		if s.dev.s == "" || len(it.Context.ReportIDs) == 0 {
@@ -351,55 +423,48 @@ func (j *joiner) evidence() {
 			if m == nil {
 				m = map[evKey][]int{}
 				wanted[t] = m
+				lo[t] = s.lo
 			}
+			lo[t] = min(lo[t], s.lo)
 			for _, r := range it.Context.ReportIDs {
 				k := evKey{s.dev, r}
 				m[k] = append(m[k], i)
 			}
 		}
 	}
-	for name, m := range wanted {
-		t := j.src.Tables[name]
-		if t == nil || j.ctx.Err() != nil {
+	for _, name := range sortedNames(wanted) {
+		m := wanted[name]
+		st := prepare(j.cat, name, lo[name], j.ref)
+		if st == nil || st.report < 0 || (st.dev < 0 && st.devName < 0) {
 			continue
 		}
-		st := prepare(name, t)
-		if st.report < 0 || (st.dev < 0 && st.devName < 0) {
-			continue
-		}
-		for bi, b := range t.Batches {
+		err := st.each(j.ctx, j.src, func(b *table.Batch, r int) {
 			rep := b.Cols[st.report]
-			for r := 0; r < b.N; r++ {
-				if rep.IsNull(r) {
-					continue
-				}
-				id := rep.Ints[r]
-				var hits []int
-				if st.dev >= 0 {
-					hits = m[evKey{devKey{s: str(b, st.dev, r)}, id}]
-				}
-				if st.devName >= 0 {
-					if more := m[evKey{devKey{byName: true, s: str(b, st.devName, r)}, id}]; len(more) > 0 {
-						hits = append(append([]int(nil), hits...), more...)
-					}
-				}
-				if len(hits) == 0 {
-					continue
-				}
-				ts, hasTS := ticksAt(b, st.ts, r)
-				for _, fi := range hits {
-					s := j.state[fi]
-					if hasTS && (ts < s.lo || ts > s.hi || ts > j.ref) {
-						continue
-					}
-					j.addEvidence(fi, st, b, bi, r, ts, hasTS)
-				}
+			if rep.IsNull(r) {
+				return
 			}
+			id := rep.Ints[r]
+			hs := hits(st, b, r, m, func(d devKey) evKey { return evKey{d, id} })
+			if len(hs) == 0 {
+				return
+			}
+			ts, hasTS := ticksAt(b, st.ts, r)
+			for _, fi := range hs {
+				s := j.state[fi]
+				if hasTS && (ts < s.lo || ts > s.hi || ts > j.ref) {
+					continue
+				}
+				j.addEvidence(fi, st, b, r, ts, hasTS)
+			}
+		})
+		if err != nil {
+			return err
 		}
 	}
+	return nil
 }
 
-func (j *joiner) addEvidence(fi int, st *scanTable, b *table.Batch, bi, r int, ts int64, hasTS bool) {
+func (j *joiner) addEvidence(fi int, st *scanTable, b *table.Batch, r int, ts int64, hasTS bool) {
 	it, s := j.out.Items[fi], j.state[fi]
 	c := it.Context
 	c.EvidenceRows++
@@ -416,30 +481,39 @@ func (j *joiner) addEvidence(fi int, st *scanTable, b *table.Batch, bi, r int, t
 	}
 	switch st.name {
 	case tableProcess, tableNetwork:
-		s.seenRows[rowRef{st.t, bi, r}] = true
+		s.seenRows[st.key(b, r)] = true
 		s.addObs(o)
 	case tableCert:
 		s.certObs = append(s.certObs, o)
+	case tableFile:
+		s.fileObs = append(s.fileObs, o)
 	default:
-		if st.name == tableFile {
-			s.fileObs = append(s.fileObs, o)
-		} else {
-			s.addObs(o)
-		}
+		s.addObs(o)
 	}
 }
 
-// join adds the rows that share a binary with a finding on its device:
+// key returns the identity of row r.
+func (st *scanTable) key(b *table.Batch, r int) rowKey {
+	k := rowKey{table: st.name, dev: str(b, st.dev, r)}
+	if st.report >= 0 && !b.Cols[st.report].IsNull(r) {
+		k.report = b.Cols[st.report].Ints[r]
+	}
+	k.ts, _ = ticksAt(b, st.ts, r)
+	return k
+}
+
+// join adds the rows that share a binary with a finding on its device,
+// from ContextLookback before its first sighting to the reference time:
 // process creations of the binary, connections it made, its file events,
-// and its signer from any device's certificate rows. Rows after the
-// reference time are ignored.
-func (j *joiner) join() {
+// and its signer from any device's certificate rows.
+func (j *joiner) join() error {
 	type jk struct {
 		dev devKey
 		sha string
 	}
 	wanted := map[jk][]int{}
 	bySHA := map[string][]int{}
+	since := int64(1<<63 - 1)
 	for i, s := range j.state {
 		for _, sha := range s.order {
 			bySHA[sha] = append(bySHA[sha], i)
@@ -447,75 +521,74 @@ func (j *joiner) join() {
 				k := jk{s.dev, sha}
 				wanted[k] = append(wanted[k], i)
 			}
+			since = min(since, s.since)
 		}
 	}
 	if len(bySHA) == 0 {
-		return
+		return nil
 	}
 	for _, name := range []string{tableProcess, tableNetwork, tableFile, tableCert} {
-		t := j.src.Tables[name]
-		if t == nil || j.ctx.Err() != nil {
+		st := prepare(j.cat, name, since, j.ref)
+		if st == nil || st.src[fSHA1] < 0 {
 			continue
 		}
-		st := prepare(name, t)
 		shaCol := st.src[fSHA1]
-		if shaCol < 0 {
-			continue
-		}
-		for bi, b := range t.Batches {
-			for r := 0; r < b.N; r++ {
-				sha := str(b, shaCol, r)
-				if sha == "" {
-					continue
-				}
-				if name == tableCert {
-					hits := bySHA[sha]
-					if len(hits) == 0 {
-						continue
-					}
-					if ts, ok := ticksAt(b, st.ts, r); ok && ts > j.ref {
-						continue
-					}
-					signer := str(b, st.src[fSigner], r)
-					for _, fi := range hits {
-						appendNew(&j.state[fi].binaries[sha].Signers, signer)
-					}
-					continue
-				}
-				var hits []int
-				if st.dev >= 0 {
-					hits = wanted[jk{devKey{s: str(b, st.dev, r)}, sha}]
-				}
-				if st.devName >= 0 {
-					if more := wanted[jk{devKey{byName: true, s: str(b, st.devName, r)}, sha}]; len(more) > 0 {
-						hits = append(append([]int(nil), hits...), more...)
-					}
-				}
-				if len(hits) == 0 {
-					continue
-				}
-				if ts, ok := ticksAt(b, st.ts, r); ok && ts > j.ref {
-					continue
-				}
-				o := st.observe(b, r)
-				for _, fi := range hits {
-					s := j.state[fi]
-					if name == tableFile {
-						bin := s.binaries[sha]
-						appendNew(&bin.FileNames, o.vals[fFileName])
-						appendNew(&bin.FolderPaths, o.vals[fFolderPath])
-						appendNew(&bin.DroppedBy, str(b, st.dropper, r))
-						s.fileObs = append(s.fileObs, o)
-						continue
-					}
-					if s.seenRows[rowRef{t, bi, r}] {
-						continue
-					}
-					s.addObs(o)
-				}
+		err := st.each(j.ctx, j.src, func(b *table.Batch, r int) {
+			sha := str(b, shaCol, r)
+			if sha == "" || len(bySHA[sha]) == 0 {
+				return
 			}
+			ts, hasTS := ticksAt(b, st.ts, r)
+			if hasTS && ts > j.ref {
+				return
+			}
+			if name == tableCert {
+				signer := str(b, st.src[fSigner], r)
+				for _, fi := range bySHA[sha] {
+					appendNew(&j.state[fi].binaries[sha].Signers, signer)
+				}
+				return
+			}
+			hs := hits(st, b, r, wanted, func(d devKey) jk { return jk{d, sha} })
+			if len(hs) == 0 {
+				return
+			}
+			o := st.observe(b, r)
+			for _, fi := range hs {
+				s := j.state[fi]
+				if hasTS && ts < s.since {
+					continue
+				}
+				if name == tableFile {
+					bin := s.binaries[sha]
+					appendNew(&bin.FileNames, o.vals[fFileName])
+					appendNew(&bin.FolderPaths, o.vals[fFolderPath])
+					appendNew(&bin.DroppedBy, str(b, st.dropper, r))
+					s.fileObs = append(s.fileObs, o)
+					continue
+				}
+				if s.seenRows[st.key(b, r)] {
+					continue
+				}
+				s.addObs(o)
+			}
+		})
+		if err != nil {
+			return err
 		}
 	}
+	return nil
+}
+
+// sortedNames returns a map's keys in order, so that scans run in a stable
+// order.
+func sortedNames[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // ruleTables returns the tables a rule reads: its requiredDataConnectors

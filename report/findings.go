@@ -42,7 +42,11 @@ type Options struct {
 // WriteFindings writes a hunt's findings in format f, explained from their
 // own rows only (no context joined); see WriteOutcome.
 func WriteFindings(w io.Writer, res *hunt.Result, f Format) error {
-	return WriteOutcome(w, hunt.Explain(context.Background(), res, nil), Options{Format: f})
+	o, err := hunt.Explain(context.Background(), res, nil)
+	if err != nil {
+		return err
+	}
+	return WriteOutcome(w, o, Options{Format: f})
 }
 
 // WriteOutcome writes explained findings.
@@ -422,7 +426,7 @@ func writeTableFinding(b *strings.Builder, o *hunt.Outcome, it *hunt.Explained) 
 	b.WriteByte('\n')
 	line := func(label, text string) {
 		if text != "" {
-			fmt.Fprintf(b, "     %-9s %s\n", label, clip(text))
+			fmt.Fprintf(b, "     %-10s %s\n", label, clip(text))
 		}
 	}
 	line("rule", it.Rule.Name+" ("+it.Rule.ID+")")
@@ -479,8 +483,10 @@ func writeTableFinding(b *strings.Builder, o *hunt.Outcome, it *hunt.Explained) 
 		if e.ExpiresText != "" {
 			text += ", expires " + e.ExpiresText
 		}
-		text += "): " + e.Reason + " [" + strings.Join(s.Matched, "; ") + "]"
-		line("SUPPRESSED", text)
+		text += "): " + e.Reason
+		// The suppression is audit information: never cut.
+		fmt.Fprintf(b, "     %-10s %s\n", "SUPPRESSED", text)
+		fmt.Fprintf(b, "     %-10s %s\n", "matched", strings.Join(s.Matched, "; "))
 	}
 }
 
