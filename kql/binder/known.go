@@ -56,6 +56,23 @@ percentilew percentilesw percentilesw_array tdigest hll hll_merge take_any take_
 arg_max arg_min argmax argmin buildschema binary_all_and binary_all_or binary_all_xor
 covariance covariancep covarianceif variancepif stdevpif
 _GetWatchlist _GetWatchlistAlias
+array_repeat array_strcat arraylength base64_decodestring base64_encodestring bag_zip cnt columnifexists
+covariancepif current_cursor current_node_id datepart datetime_to_locale_string extentid
+geo_distance_point_to_line geo_distance_point_to_polygon geo_geohash_neighbors geo_geohash_to_central_point
+geo_geohash_to_polygon geo_h3cell_children geo_h3cell_level geo_h3cell_neighbors geo_h3cell_parent
+geo_h3cell_rings geo_h3cell_to_central_point geo_h3cell_to_polygon geo_intersection_2lines
+geo_intersection_2polygons geo_intersection_line_with_polygon geo_intersects_2lines geo_intersects_2polygons
+geo_intersects_line_with_polygon geo_line_centroid geo_line_densify geo_line_length geo_line_simplify
+geo_point_to_h3cell geo_point_to_s2cell geo_polygon_area geo_polygon_centroid geo_polygon_densify
+geo_polygon_perimeter geo_polygon_simplify geo_polygon_to_s2cells geo_s2cell_neighbors geo_s2cell_to_central_point
+geo_s2cell_to_polygon geo_simplify_polygons_array geo_union_lines_array geo_union_polygons_array
+has_any_ipv4 has_any_ipv4_prefix hll_if make_dictionary merge_tdigest parseurl parseurlquery
+percentiles_array_tdigest row_rank series_abs series_acos series_asin series_atan series_ceiling
+series_cos series_divide series_dot_product series_equals series_exp series_fft series_fill_backward
+series_fit_2lines_dynamic series_fit_line_dynamic series_fit_poly series_floor series_greater
+series_greater_equals series_ifft series_less series_less_equals series_log series_not_equals
+series_pearson_correlation series_periods_validate series_pow series_seasonal series_sign series_sin
+series_tan series_decompose_anomalies series_decompose_forecast to_utf8 unicode_codepoints_from_string
 `)
 
 var kustoFunctionSet = func() map[string]bool {
@@ -65,6 +82,10 @@ var kustoFunctionSet = func() map[string]bool {
 	}
 	return m
 }()
+
+// KnownKustoFunctions returns the Kusto built-in function names the binder
+// knows, in no particular order.
+func KnownKustoFunctions() []string { return append([]string(nil), kustoFunctionNames...) }
 
 // KnownKustoFunction reports whether name is a Kusto built-in function.
 func KnownKustoFunction(name string) bool { return kustoFunctionSet[name] }

@@ -37,6 +37,13 @@ func exprName(e ast.Expr) string {
 			// tostring(make_set(x)) passes through set_x.
 			return aggName(x, f)
 		}
+		if f.CanonicalName() == "column_ifexists" && len(x.Args) > 0 {
+			// Named after the column it names.
+			if lit, ok := x.Args[0].(*ast.BasicLit); ok && lit.Kind == ast.LitString {
+				return lit.Value
+			}
+			return ""
+		}
 		switch f.NameKind {
 		case builtins.NameFirstArg:
 			if len(x.Args) > 0 {

@@ -71,6 +71,10 @@ type Func struct {
 	// Args, when set, gives the kind of each argument; arguments past the
 	// end of the list take the last kind. The binder checks them.
 	Args []ArgKind
+	// Expanded marks a function that the binder rewrites into other
+	// expressions (column_ifexists becomes the column or its default), so
+	// the engine never sees a call of it.
+	Expanded bool
 	// ScalarForm is the scalar function of the same name as this aggregate
 	// (hll_merge and tdigest_merge are both): a call outside summarize, or
 	// with more arguments than the aggregate takes, binds to it.
