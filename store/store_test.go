@@ -125,3 +125,9 @@ func run(t *testing.T, text string, src hunt.Source, now time.Time) []string {
 	}
 	return rowsOf(tb)
 }
+
+// nowOf is the newest Timestamp of a store.
+func nowOf(s *store.Store) time.Time {
+	t, _ := s.LatestTime()
+	return t
+}
