@@ -97,11 +97,12 @@ func newRoot(e *env) *cobra.Command {
 
 // dataFlags are the flags shared by commands that read telemetry.
 type dataFlags struct {
-	data   []string
-	store  string
-	table  string
-	now    string
-	format string
+	data     []string
+	store    string
+	table    string
+	now      string
+	format   string
+	external []string
 }
 
 func (d *dataFlags) register(c *cobra.Command) {
@@ -110,6 +111,7 @@ func (d *dataFlags) register(c *cobra.Command) {
 	c.Flags().StringVar(&d.store, "store", "", "store folder to query (made by rmmhunt ingest; default ./"+store.DefaultDir+" when it exists and no --data is given)")
 	c.Flags().StringVar(&d.now, "now", "", "reference time for now()/ago(): RFC 3339, or 'latest' for the newest timestamp in the data (default: the clock)")
 	c.Flags().StringVar(&d.format, "format", "table", "output format: table, json or csv")
+	c.Flags().StringArrayVar(&d.external, "external", nil, externalFlagHelp)
 }
 
 // loadData reads the --data paths, printing rejects and warnings to stderr.

@@ -44,14 +44,18 @@ func newQueryCmd(e *env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			q, err := query.CompileString(name, text, src.Catalog())
+			run, err := forRun(src, &d, now)
+			if err != nil {
+				return err
+			}
+			q, err := query.CompileString(name, text, run.Catalog())
 			if q != nil && q.Diags != nil && len(q.Diags.Items) > 0 {
 				fmt.Fprint(e.stderr, q.Diags.Format())
 			}
 			if err != nil {
 				return quietExit(ExitError)
 			}
-			t, err := q.Run(context.Background(), src, now)
+			t, err := q.Run(context.Background(), run, now)
 			if err != nil {
 				return failErr(err)
 			}
@@ -113,7 +117,11 @@ func newHuntCmd(e *env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			res := hunt.Run(context.Background(), all, src, now)
+			run, err := forRun(src, &d, now)
+			if err != nil {
+				return err
+			}
+			res := hunt.Run(context.Background(), all, run, now)
 			for _, rr := range res.Rules {
 				if rr.Diags != nil && len(rr.Diags.Items) > 0 {
 					fmt.Fprint(e.stderr, rr.Diags.Format())

@@ -104,7 +104,7 @@ func runCorpusQuery(text string, empty, data *engine.MemSource, now time.Time) (
 		srcs = append(srcs, data)
 	}
 	for i, src := range srcs {
-		root, bd := binder.Bind(tree, file, binder.Options{Catalog: src.Catalog()})
+		root, bd := binder.Bind(tree, file, binder.Options{Catalog: src.CatalogAt(now)})
 		if bd != nil && bd.HasErrors() {
 			return stage, firstDiag(bd)
 		}

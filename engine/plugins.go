@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"fmt"
+
 	"github.com/rmmhunt/rmmhunt/kql/binder"
 	"github.com/rmmhunt/rmmhunt/kql/types"
 	"github.com/rmmhunt/rmmhunt/table"
@@ -8,6 +10,9 @@ import (
 
 // bagUnpack turns the properties of a bag column into columns.
 func (r *runState) bagUnpack(x *binder.BagUnpack) (BatchIterator, error) {
+	if x.Unprobed {
+		return nil, errUnprobed("bag_unpack")
+	}
 	in, err := r.iter(x.Input)
 	if err != nil {
 		return nil, err
@@ -52,6 +57,9 @@ func (r *runState) bagUnpack(x *binder.BagUnpack) (BatchIterator, error) {
 // pivot groups the rows by the keys and aggregates, per group, the rows
 // of each pivot value into that value's column.
 func (r *runState) pivot(x *binder.Pivot) (BatchIterator, error) {
+	if x.Unprobed {
+		return nil, errUnprobed("pivot")
+	}
 	b, err := r.single(x.Input)
 	if err != nil {
 		return nil, err
@@ -126,4 +134,10 @@ func (r *runState) pivot(x *binder.Pivot) (BatchIterator, error) {
 		out.AppendRow(row)
 	}
 	return sliceIter([]*table.Batch{out}), nil
+}
+
+// errUnprobed is the error of a plugin bound without data: its columns
+// were guessed for checking the query and cannot be trusted to run it.
+func errUnprobed(name string) error {
+	return fmt.Errorf("evaluate %s was bound without data, so its columns are unknown; bind with a catalog that can read the data (engine.WithProbe)", name)
 }

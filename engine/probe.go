@@ -23,9 +23,16 @@ func (c *probingCatalog) Probe(n binder.Node) (*table.Table, error) {
 	return Run(context.Background(), n, c.src, c.opts)
 }
 
+// WithProbe returns cat extended so that the binder can run the parts of a
+// query whose output columns depend on the data (binder.Prober) over src
+// with opts; bind a query that will run with opts against it.
+func WithProbe(cat binder.Catalog, src Source, opts Options) binder.Catalog {
+	return &probingCatalog{Catalog: cat, src: src, opts: opts}
+}
+
 // CatalogAt returns the catalog of m (see Catalog) that also lets the
 // binder run the parts of a query whose output columns depend on the data,
 // with now as the reference time; bind the query run at that time with it.
 func (m *MemSource) CatalogAt(now time.Time) binder.Catalog {
-	return &probingCatalog{Catalog: m.Catalog(), src: m, opts: Options{Now: types.TicksFromTime(now)}}
+	return WithProbe(m.Catalog(), m, Options{Now: types.TicksFromTime(now)})
 }

@@ -453,6 +453,10 @@ type BagUnpack struct {
 	Pass    []int
 	Keys    []string
 	Columns table.Schema
+	// Unprobed is set when the binder had no data to learn the properties
+	// from (see Prober): the columns are a guess that suits checking a
+	// query, not running it.
+	Unprobed bool
 }
 
 // Pivot is evaluate pivot(Col [, Agg [, Keys...]]): one column per value
@@ -467,6 +471,9 @@ type Pivot struct {
 	Keys   []Expr
 	// Columns are the keys, then one column per value.
 	Columns table.Schema
+	// Unprobed is set when the binder had no data to learn the values
+	// from (see Prober); such a node cannot run.
+	Unprobed bool
 }
 
 func (e *Window) Type() types.Type { return e.T }

@@ -215,7 +215,7 @@ func (b *binder) bindBagUnpack(sc *scope, in Node, x *ast.EvaluateOp) Node {
 		}
 	}
 	sort.Strings(keys)
-	u := &BagUnpack{Input: in, Col: col}
+	u := &BagUnpack{Input: in, Col: col, Unprobed: t == nil}
 	drop := map[int]bool{col: true}
 	var outKeys []string
 	for _, k := range keys {
@@ -322,6 +322,7 @@ func (b *binder) bindPivot(sc *scope, in Node, x *ast.EvaluateOp) Node {
 	}
 	ci := inSchema.Index(id.Name)
 	if t == nil {
+		p.Unprobed = true
 		for _, w := range b.namesAfter(int(x.Pos.End), "") {
 			if inSchema.Index(w) >= 0 {
 				continue
