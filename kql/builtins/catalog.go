@@ -100,7 +100,7 @@ func init() {
 			return a[3], nil
 		}
 		return types.String, nil
-	}, ConstArgs: []int{0}})
+	}, ConstArgs: []int{0}, Args: []ArgKind{ArgString, ArgInteger, ArgAny, ArgType}})
 	def(&Func{Name: "extract_all", MinArgs: 2, MaxArgs: 3, Result: fixed(DY), ConstArgs: []int{0}})
 	def(&Func{Name: "hash_sha256", MinArgs: 1, MaxArgs: 1, Result: fixed(S)})
 	def(&Func{Name: "hash_md5", MinArgs: 1, MaxArgs: 1, Result: fixed(S)})
