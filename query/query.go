@@ -108,6 +108,10 @@ func (q *Query) ReadsTables() []string {
 		case *binder.Join:
 			walk(x.Left)
 			walk(x.Right)
+		default:
+			for _, in := range binder.Inputs(n) {
+				walk(in)
+			}
 		}
 	}
 	if q.Root != nil {

@@ -309,7 +309,11 @@ func (b *binder) bindSearch(sc *scope, in Node, x *ast.GenericOp) Node {
 	var legs []Node
 	var names []string
 	if in != nil {
-		legs, names = []Node{in}, []string{"union_arg0"}
+		name := "union_arg0"
+		if scan, ok := in.(*Scan); ok {
+			name = scan.Table
+		}
+		legs, names = []Node{in}, []string{name}
 	} else {
 		legs, names, ok = b.searchLegs(sc, o.tables, x.Pos)
 		if !ok {
