@@ -222,7 +222,7 @@ func (p *Pred) Format(indent string) string {
 
 func (p *Pred) write(b *strings.Builder, indent string, multiline bool) {
 	if !p.IsLogic() {
-		p.writeAtom(b)
+		p.writeAtom(b, indent, multiline)
 		return
 	}
 	for i, a := range p.Args {
@@ -239,16 +239,30 @@ func (p *Pred) write(b *strings.Builder, indent string, multiline bool) {
 			b.WriteString(")")
 			continue
 		}
-		a.writeAtom(b)
+		a.writeAtom(b, indent, multiline)
 	}
 }
 
-func (p *Pred) writeAtom(b *strings.Builder) {
+// listBreak is the number of list items above which Format puts each item
+// on its own line.
+const listBreak = 3
+
+func (p *Pred) writeAtom(b *strings.Builder, indent string, multiline bool) {
 	switch {
 	case funcAtoms[p.Op]:
 		fmt.Fprintf(b, "%s(%s)", p.Op, p.Column)
 	case p.Ref != "":
 		fmt.Fprintf(b, "%s %s (%s)", p.Column, p.Op, p.Ref)
+	case isListOp(p.Op) && multiline && len(p.Terms) > listBreak:
+		fmt.Fprintf(b, "%s %s (\n", p.Column, p.Op)
+		for i, t := range p.Terms {
+			b.WriteString(indent + "    " + Quote(t))
+			if i < len(p.Terms)-1 {
+				b.WriteString(",")
+			}
+			b.WriteString("\n")
+		}
+		b.WriteString(indent + ")")
 	case isListOp(p.Op):
 		fmt.Fprintf(b, "%s %s (", p.Column, p.Op)
 		for i, t := range p.Terms {
