@@ -38,6 +38,7 @@ func (r *runState) mvExpand(x *binder.MvExpand) (BatchIterator, error) {
 type expander struct {
 	x      *binder.MvExpand
 	vals   [][]any
+	counts []int
 	rowIdx []int
 	elem   []int
 }
@@ -85,6 +86,9 @@ func (e *expander) expand(r *runState, b *table.Batch) (*table.Batch, error) {
 			return nil, err
 		}
 		vals := e.vals[k][:0]
+		if cap(vals) < b.N {
+			vals = make([]any, 0, b.N)
+		}
 		for i := 0; i < b.N; i++ {
 			if c.IsNull(i) {
 				vals = append(vals, nil)
@@ -99,7 +103,9 @@ func (e *expander) expand(r *runState, b *table.Batch) (*table.Batch, error) {
 		}
 		e.vals[k] = vals
 	}
-	e.rowIdx, e.elem = e.rowIdx[:0], e.elem[:0]
+	// Rows per input row, then the (row, element) of each output row.
+	counts := e.counts[:0]
+	total := 0
 	for i := 0; i < b.N; i++ {
 		n := 0
 		for k := range x.Exprs {
@@ -110,12 +116,21 @@ func (e *expander) expand(r *runState, b *table.Batch) (*table.Batch, error) {
 		if int64(n) > x.Limit {
 			n = int(x.Limit)
 		}
+		counts = append(counts, n)
+		total += n
+	}
+	e.counts = counts
+	if cap(e.rowIdx) < total {
+		e.rowIdx, e.elem = make([]int, 0, total), make([]int, 0, total)
+	}
+	e.rowIdx, e.elem = e.rowIdx[:0], e.elem[:0]
+	for i, n := range counts {
 		for j := 0; j < n; j++ {
 			e.rowIdx = append(e.rowIdx, i)
 			e.elem = append(e.elem, j)
 		}
 	}
-	n := len(e.rowIdx)
+	n := total
 	out := &table.Batch{Schema: x.Columns, Cols: make([]*table.Column, len(x.Columns)), N: n}
 	for j, f := range x.Columns {
 		switch {
@@ -160,6 +175,40 @@ func (e *expander) expandedColumn(k int, t types.Type) *table.Column {
 		return c
 	}
 	c := table.NewColumn(t, n)
+	if t.UsesInts() || t.UsesReals() {
+		// Typed numbers, datetimes and timespans: written in place.
+		if t.UsesInts() {
+			c.Ints = c.Ints[:n]
+		} else {
+			c.Reals = c.Reals[:n]
+		}
+		for i, row := range e.rowIdx {
+			d := vals[row]
+			var v types.Value
+			if el := e.elem[i]; el < elemCount(d) {
+				if x := element(d, el, bagArray); x != nil {
+					v = castElement(x, t)
+				} else {
+					v = types.NullOf(t)
+				}
+			} else {
+				v = types.NullOf(t)
+			}
+			if v.Null {
+				if c.Nulls == nil {
+					c.Nulls = make([]bool, n)
+				}
+				c.Nulls[i] = true
+				continue
+			}
+			if t.UsesInts() {
+				c.Ints[i] = v.I
+			} else {
+				c.Reals[i] = v.F
+			}
+		}
+		return c
+	}
 	for i, row := range e.rowIdx {
 		d := vals[row]
 		el := e.elem[i]
