@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -109,8 +110,8 @@ func ParseAllowlist(name string, data []byte) (*Allowlist, *AllowDiagnostics) {
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal([]byte(text), &doc); err != nil {
-		msg, line := yamlErr(err)
-		at := p.at(max(line, 1), 1)
+		line, msg := yamlErrorLine(text, err)
+		at := p.at(line, 1)
 		l.Errorf(token.Span{Start: at, End: at}, "%s", msg)
 		return a, d
 	}
@@ -123,7 +124,7 @@ func ParseAllowlist(name string, data []byte) (*Allowlist, *AllowDiagnostics) {
 		l.Errorf(p.span(root), "the allowlist must be a mapping with an `allow:` list, not %s", kindName(root))
 		return a, d
 	}
-	cat, err := catalog.Load()
+	cat, err := loadCatalog()
 	if err != nil {
 		l.Errorf(token.Span{Start: 0, End: 0}, "%v", err)
 		return a, d
@@ -153,6 +154,9 @@ func ParseAllowlist(name string, data []byte) (*Allowlist, *AllowDiagnostics) {
 	}
 	return a, d
 }
+
+// loadCatalog loads the tool catalog once.
+var loadCatalog = sync.OnceValues(catalog.Load)
 
 // allowParser decodes the YAML tree of an allowlist.
 type allowParser struct {
@@ -366,27 +370,54 @@ func values(ns []*yaml.Node) []string {
 
 // where compiles a where predicate, with positions in the YAML file.
 func (p *allowParser) where(v *yaml.Node) *wherePred {
-	f, exact := p.predicateFile(v)
-	l := p.l
-	if !exact {
-		l = &diag.List{File: f}
+	n := len(p.l.Items)
+	var w *wherePred
+	if f, ok := p.maskedFile(v); ok {
+		// The predicate sits at its own offsets: diagnostics are YAML
+		// positions as they come.
+		w = compileWhere(f, p.l)
+	} else if offs := p.valueOffsets(v); offs != nil {
+		// Quoted (with escapes) or folded text: compile the value, then
+		// map each diagnostic back to the source text.
+		l := &diag.List{File: token.NewFile(p.f.Name, v.Value)}
+		w = compileWhere(l.File, l)
+		for _, d := range l.Items {
+			d.Span.Start, d.Span.End = offs[clampOff(d.Span.Start, offs)], offs[clampOff(d.Span.End, offs)]
+			p.l.Items = append(p.l.Items, d)
+		}
+	} else {
+		// Multi-line quoted text with escapes: the value alone, shifted
+		// to start at the scalar's line and column.
+		f := token.NewFile(p.f.Name, v.Value)
+		f.LineBase, f.ColBase = v.Line-1, v.Column-1
+		switch {
+		case v.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0:
+			f.LineBase = v.Line
+			f.ColBase = p.indentOf(v.Line + 1)
+		case v.Style&(yaml.SingleQuotedStyle|yaml.DoubleQuotedStyle) != 0:
+			f.ColBase++
+		}
+		l := &diag.List{File: f}
 		p.d.Lists = append(p.d.Lists, l)
+		w = compileWhere(f, l)
+		l.Sort()
+		return w
 	}
-	n := len(l.Items)
-	w := compileWhere(f, l)
-	if w == nil && len(l.Items) == n {
-		l.Errorf(p.span(v), "the where predicate is not valid")
+	if w == nil && len(p.l.Items) == n {
+		p.l.Errorf(p.span(v), "the where predicate is not valid")
 	}
-	l.Sort()
 	return w
 }
 
-// predicateFile returns a file holding the scalar's value. When exact is
-// true the value sits at its own byte offsets of the YAML text, every other
-// character blanked, so diagnostics carry exact YAML positions; otherwise
-// (escapes, folding) the file holds the value alone, shifted to start at
-// the scalar's line and column.
-func (p *allowParser) predicateFile(v *yaml.Node) (*token.File, bool) {
+func clampOff(p token.Pos, offs []token.Pos) int {
+	return min(max(int(p), 0), len(offs)-1)
+}
+
+// maskedFile returns a file of the YAML text's length in which a plain or
+// literal scalar's value sits at its own byte offsets and every other
+// character is blank, so that diagnostics carry exact YAML positions; ok is
+// false when the source text does not spell the value (escapes, folding).
+func (p *allowParser) maskedFile(v *yaml.Node) (*token.File, bool) {
 	src := p.f.Src
 	// Blank everything but line breaks, byte for byte, so offsets stay.
 	buf := make([]byte, len(src))
@@ -397,33 +428,140 @@ func (p *allowParser) predicateFile(v *yaml.Node) (*token.File, bool) {
 			buf[i] = ' '
 		}
 	}
-	exact := false
+	ok := false
 	switch {
-	case v.Style&(yaml.LiteralStyle) != 0:
-		exact = p.placeLiteral(v, buf)
-	case v.Style&yaml.FoldedStyle == 0 && !strings.Contains(v.Value, "\n"):
+	case v.Style&yaml.LiteralStyle != 0:
+		ok = p.placeLiteral(v, buf)
+	case v.Style&(yaml.FoldedStyle|yaml.SingleQuotedStyle|yaml.DoubleQuotedStyle) == 0 && !strings.Contains(v.Value, "\n"):
 		start := int(p.at(v.Line, v.Column))
-		if v.Style&(yaml.SingleQuotedStyle|yaml.DoubleQuotedStyle) != 0 {
-			start++
-		}
 		if start+len(v.Value) <= len(src) && src[start:start+len(v.Value)] == v.Value {
 			copy(buf[start:], v.Value)
-			exact = true
+			ok = true
 		}
 	}
-	if exact {
-		return token.NewFile(p.f.Name, string(buf)), true
+	if !ok {
+		return nil, false
 	}
-	f := token.NewFile(p.f.Name, v.Value)
-	f.LineBase, f.ColBase = v.Line-1, v.Column-1
+	return token.NewFile(p.f.Name, string(buf)), true
+}
+
+// valueOffsets maps each byte offset of a scalar's value (and its end) to
+// the YAML offset of the source text that produced it, or returns nil.
+func (p *allowParser) valueOffsets(v *yaml.Node) []token.Pos {
+	if !strings.Contains(v.Value, "\n") {
+		if offs := p.quotedOffsets(v); offs != nil {
+			return offs
+		}
+	}
+	return p.foldedOffsets(v)
+}
+
+// foldedOffsets aligns a scalar's value with its source text when the two
+// differ only in white space (folded blocks, multi-line plain or quoted
+// text without escapes): every other character must appear in the same
+// order, with nothing but white space skipped between them.
+func (p *allowParser) foldedOffsets(v *yaml.Node) []token.Pos {
+	src := p.f.Src
+	i := int(p.at(v.Line, v.Column))
 	switch {
 	case v.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0:
-		f.LineBase = v.Line
-		f.ColBase = p.indentOf(v.Line + 1)
+		if v.Line >= len(p.lines) {
+			return nil
+		}
+		i = p.lines[v.Line] // the line after the block header
 	case v.Style&(yaml.SingleQuotedStyle|yaml.DoubleQuotedStyle) != 0:
-		f.ColBase++
+		i++
 	}
-	return f, false
+	isSpace := func(c byte) bool { return c == ' ' || c == '\t' || c == '\n' }
+	offs := make([]token.Pos, 0, len(v.Value)+1)
+	for k := 0; k < len(v.Value); k++ {
+		c := v.Value[k]
+		if isSpace(c) {
+			offs = append(offs, token.Pos(min(i, len(src))))
+			if i < len(src) && isSpace(src[i]) {
+				i++
+			}
+			continue
+		}
+		for i < len(src) && src[i] != c && isSpace(src[i]) {
+			i++
+		}
+		if i >= len(src) || src[i] != c {
+			return nil
+		}
+		offs = append(offs, token.Pos(i))
+		i++
+	}
+	return append(offs, token.Pos(min(i, len(src))))
+}
+
+// quotedOffsets maps each byte offset of a one-line quoted scalar's value
+// (and its end) to the YAML offset of the source text that produced it;
+// nil when the scalar is not one.
+func (p *allowParser) quotedOffsets(v *yaml.Node) []token.Pos {
+	dq := v.Style&yaml.DoubleQuotedStyle != 0
+	if !dq && v.Style&yaml.SingleQuotedStyle == 0 {
+		return nil
+	}
+	src := p.f.Src
+	i := int(p.at(v.Line, v.Column)) + 1 // after the opening quote
+	var offs []token.Pos
+	for len(offs) < len(v.Value) {
+		if i >= len(src) || src[i] == '\n' {
+			return nil
+		}
+		c := src[i]
+		switch {
+		case !dq && c == '\'' && i+1 < len(src) && src[i+1] == '\'':
+			offs = append(offs, token.Pos(i))
+			i += 2
+		case dq && c == '\\' && i+1 < len(src):
+			n, w := 2, 1
+			switch src[i+1] {
+			case 'x':
+				n, w = 4, runeLen(src, i+2, 2)
+			case 'u':
+				n, w = 6, runeLen(src, i+2, 4)
+			case 'U':
+				n, w = 10, runeLen(src, i+2, 8)
+			case 'N', '_':
+				w = 2
+			case 'L', 'P':
+				w = 3
+			}
+			for k := 0; k < w; k++ {
+				offs = append(offs, token.Pos(i))
+			}
+			i += n
+		default:
+			offs = append(offs, token.Pos(i))
+			i++
+		}
+	}
+	if len(offs) != len(v.Value) || i >= len(src) || src[i] != quoteChar(dq) {
+		return nil
+	}
+	return append(offs, token.Pos(i))
+}
+
+func quoteChar(dq bool) byte {
+	if dq {
+		return '"'
+	}
+	return '\''
+}
+
+// runeLen returns the UTF-8 length of the code point written as n hex
+// digits at src[i:].
+func runeLen(src string, i, n int) int {
+	if i+n > len(src) {
+		return 1
+	}
+	x, err := strconv.ParseUint(src[i:i+n], 16, 32)
+	if err != nil {
+		return 1
+	}
+	return max(utf8.RuneLen(rune(x)), 1)
 }
 
 // placeLiteral copies a literal block scalar's lines into buf at their
@@ -523,6 +661,28 @@ func yamlErr(err error) (string, int) {
 		return msg[len(m[0]):], n
 	}
 	return strings.TrimPrefix(msg, "yaml: "), 0
+}
+
+// yamlErrorLine returns the line of a YAML syntax error and its message.
+// yaml.v3 often reports an earlier line than the offending one; the
+// offending line is the first whose prefix of the file fails with the
+// same message.
+func yamlErrorLine(text string, err error) (int, string) {
+	msg, line := yamlErr(err)
+	line = max(line, 1)
+	lines := strings.Split(text, "\n")
+	if len(lines) > 5000 {
+		return line, msg
+	}
+	for n := line; n <= len(lines); n++ {
+		var probe yaml.Node
+		if e := yaml.Unmarshal([]byte(strings.Join(lines[:n], "\n")+"\n"), &probe); e != nil {
+			if m, _ := yamlErr(e); m == msg {
+				return n, msg
+			}
+		}
+	}
+	return line, msg
 }
 
 // kindName describes a YAML node for a message.

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/rmmhunt/rmmhunt/catalog"
 	"github.com/rmmhunt/rmmhunt/kql/types"
 )
 
@@ -137,7 +136,7 @@ func (o *Outcome) Suppressed() int {
 // binaries. The error is set when a scan fails; the Outcome is complete
 // but for the context.
 func Explain(ctx context.Context, res *Result, src Source) (*Outcome, error) {
-	cat, _ := catalog.Load()
+	cat, _ := loadCatalog()
 	tr := newToolResolver(cat)
 	out := &Outcome{Result: res}
 	for _, rr := range res.Rules {
