@@ -23,6 +23,7 @@ func newIngestCmd(e *env) *cobra.Command {
 		tableName  string
 		maxRejects int
 		verbose    bool
+		fileRows   int
 	)
 	c := &cobra.Command{
 		Use:   "ingest PATH... [--store DIR] [--table T] [--max-rejects N] [-v]",
@@ -43,7 +44,7 @@ func newIngestCmd(e *env) *cobra.Command {
 			if err != nil {
 				return failErr(err)
 			}
-			opts := store.IngestOptions{Table: tableName, MaxRejects: maxRejects}
+			opts := store.IngestOptions{Table: tableName, MaxRejects: maxRejects, FileRows: fileRows}
 			var bar *progressBar
 			if isTerminal(e.stderr) {
 				bar = &progressBar{w: e.stderr}
@@ -77,6 +78,8 @@ func newIngestCmd(e *env) *cobra.Command {
 	c.Flags().StringVar(&tableName, "table", "", "table name for files that do not carry one (CSV, NDJSON, API JSON)")
 	c.Flags().IntVar(&maxRejects, "max-rejects", -1, "fail the ingest, storing nothing, when more than N rows are rejected (default: no limit)")
 	c.Flags().BoolVarP(&verbose, "verbose", "v", false, "print per-file counts, files written, speed and peak memory")
+	c.Flags().IntVar(&fileRows, "file-rows", 0, "most rows per Parquet file (default 1048576)")
+	c.Flags().MarkHidden("file-rows")
 	return c
 }
 

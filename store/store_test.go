@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"github.com/rmmhunt/rmmhunt/engine"
 	"github.com/rmmhunt/rmmhunt/hunt"
 	"github.com/rmmhunt/rmmhunt/ingest"
+	"github.com/rmmhunt/rmmhunt/kql/types"
 	"github.com/rmmhunt/rmmhunt/query"
 	"github.com/rmmhunt/rmmhunt/store"
 	"github.com/rmmhunt/rmmhunt/table"
@@ -130,4 +132,139 @@ func run(t *testing.T, text string, src hunt.Source, now time.Time) []string {
 func nowOf(s *store.Store) time.Time {
 	t, _ := s.LatestTime()
 	return t
+}
+
+// TestPartitionPruning checks that a time-filtered query opens only the
+// files of the days it can match, skips row groups outside the range,
+// and returns what the raw data returns.
+func TestPartitionPruning(t *testing.T) {
+	s, _ := ingestInto(t, store.IngestOptions{GroupRows: 16}, "../examples/data")
+	raw, err := ingest.Load([]string{"../examples/data"}, ingest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mem := engine.NewMemSource(raw.Tables)
+	now := nowOf(s) // 2026-11-20T12:00:00Z
+	days := 0
+	for _, f := range s.Manifest().Files {
+		if f.Table == "DeviceNetworkEvents" {
+			days++
+		}
+	}
+	for _, tc := range []struct {
+		q     string
+		files int64 // files opened
+	}{
+		{`DeviceNetworkEvents | where Timestamp > ago(2d)`, 3},                            // 18th (from 12:00), 19th, 20th
+		{`DeviceNetworkEvents | where Timestamp between (datetime(2026-11-15) .. 1d)`, 1}, // the 16th has no row at its first instant
+		{`DeviceNetworkEvents | where Timestamp >= datetime(2026-11-15) and Timestamp < datetime(2026-11-16)`, 1},
+		{`DeviceNetworkEvents | where TimeGenerated > ago(1d) | summarize count() by DeviceName`, 2},
+		{`DeviceNetworkEvents | where Timestamp > now()`, 0}, // now is the newest Timestamp
+		{`DeviceNetworkEvents | where Timestamp > datetime(2030-01-01)`, 0},
+		{`DeviceNetworkEvents | where RemoteUrl has "anydesk"`, int64(days)},
+	} {
+		s.ResetScanStats()
+		got := run(t, tc.q, s, now)
+		want := run(t, tc.q, mem, now)
+		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Errorf("%s: store gives %d rows, memory %d", tc.q, len(got), len(want))
+		}
+		st := s.ScanStats()
+		if st.FilesOpened != tc.files || st.FilesOpened+st.FilesSkipped != int64(days) {
+			t.Errorf("%s: opened %d files, skipped %d; want %d opened of %d", tc.q, st.FilesOpened, st.FilesSkipped, tc.files, days)
+		}
+		if tc.files == 3 && st.RowGroupsSkipped == 0 {
+			t.Errorf("%s: no row group skipped by its statistics (%+v)", tc.q, st)
+		}
+	}
+}
+
+// TestSchemaDrift ingests the public datasets (real Defender rows from
+// other projects, when present beside the repository): columns the schema
+// does not know are kept and queryable, columns a file lacks read as
+// empty, and the store answers as the raw files do.
+func TestSchemaDrift(t *testing.T) {
+	const dir = "../../shared/datasets"
+	if _, err := os.Stat(dir); err != nil {
+		t.Skip("no shared datasets")
+	}
+	procs := filepath.Join(dir, "msticpy-mde-processevents")
+	// API rows saved from a union: ReportId_long, AdditionalFields_dynamic...
+	events := filepath.Join(dir, "otrf-goldensaml-m365d", "Microsoft365DefenderEvents.json")
+	s, res := ingestInto(t, store.IngestOptions{}, procs)
+	res2, err := s.Ingest([]string{events}, store.IngestOptions{Table: "DeviceEvents", MaxRejects: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := ingest.Load([]string{procs}, ingest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw2, err := ingest.Load([]string{events}, ingest.Options{Table: "DeviceEvents"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw.Tables["DeviceEvents"] = raw2.Tables["DeviceEvents"]
+	if res.Stored != int64(raw.Stored) || res2.Stored != int64(raw2.Stored) || res2.Rejected != int64(raw2.Rejected) {
+		t.Fatalf("store %+v %+v, Load stored %d %d", res, res2, raw.Stored, raw2.Stored)
+	}
+	res.Warnings = append(res.Warnings, res2.Warnings...)
+	noted := false
+	for _, w := range res.Warnings {
+		if strings.Contains(w.Message, "CreatedProcessParentId") {
+			noted = true
+		}
+	}
+	if !noted {
+		t.Errorf("no note about the unknown column CreatedProcessParentId: %v", res.Warnings)
+	}
+	mem := engine.NewMemSource(raw.Tables)
+	now := nowOf(s)
+	for _, q := range []string{
+		`DeviceProcessEvents | where isnotnull(CreatedProcessParentId) | summarize count(), dcount(CreatedProcessParentId)`,
+		`DeviceProcessEvents | where isempty(ProcessUniqueId) | count`,
+		`DeviceProcessEvents | project Timestamp, FileName, ProcessCommandLine, ReportId, AdditionalFields`,
+		`DeviceEvents`,
+		`DeviceEvents | project Timestamp, ActionType, ReportId_long, AdditionalFields_dynamic`,
+	} {
+		got, want := run(t, q, s, now), run(t, q, mem, now)
+		if len(want) == 0 || strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Errorf("%s: store %d rows, memory %d", q, len(got), len(want))
+		}
+	}
+}
+
+// TestPrune removes whole old days atomically and keeps the rest.
+func TestPrune(t *testing.T) {
+	s, res := ingestInto(t, store.IngestOptions{}, "../examples/data")
+	now := nowOf(s)
+	before := s.Stats()
+	pr, err := s.Prune(now.Add(-72 * time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	after := s.Stats()
+	if pr.Files == 0 || after.Rows+pr.Rows != before.Rows || after.Generation != before.Generation+1 {
+		t.Fatalf("prune %+v: before %d rows, after %d", pr, before.Rows, after.Rows)
+	}
+	for _, f := range s.Manifest().Files {
+		if *f.MaxTicks < types.TicksFromTime(now.Add(-72*time.Hour)) {
+			t.Errorf("%s kept", f.Path)
+		}
+	}
+	if errs := s.Check(); len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	// Pruned sources are still known: a re-ingest is a no-op.
+	again, err := s.Ingest([]string{"../examples/data"}, store.IngestOptions{MaxRejects: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Duplicates != res.Read {
+		t.Fatalf("re-ingest after prune: %+v", again)
+	}
+	reopened, err := store.Open(s.Dir())
+	if err != nil || reopened.Stats().Rows != after.Rows {
+		t.Fatalf("reopened: %v", err)
+	}
 }
