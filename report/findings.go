@@ -438,17 +438,17 @@ func writeTableFinding(b *strings.Builder, o *hunt.Outcome, it *hunt.Explained) 
 	}
 	line("row", strings.Join(extra, "  "))
 	for _, bin := range c.Binaries {
-		parts := []string{strings.Join(bin.FileNames, ", "), "sha1 " + bin.SHA1}
+		text := strings.Join(bin.FileNames, ", ")
+		if text != "" {
+			text += "  "
+		}
+		text += "sha1 " + bin.SHA1
 		if len(bin.Signers) > 0 {
-			parts = append(parts, "signer "+strings.Join(bin.Signers, ", "))
+			text += "  signed by " + strings.Join(bin.Signers, ", ")
 		}
-		if len(bin.FolderPaths) > 0 {
-			parts = append(parts, strings.Join(bin.FolderPaths, ", "))
-		}
-		if len(bin.DroppedBy) > 0 {
-			parts = append(parts, "written by "+strings.Join(bin.DroppedBy, ", "))
-		}
-		line("binary", strings.TrimPrefix(strings.Join(parts, "  "), "  "))
+		line("binary", text)
+		line("path", strings.Join(bin.FolderPaths, ", "))
+		line("written by", strings.Join(bin.DroppedBy, ", "))
 	}
 	const shown = 3
 	for i, p := range c.Processes {
