@@ -40,7 +40,9 @@ func (r *runState) mvApply(x *binder.MvApply) (BatchIterator, error) {
 				}
 				r.applyRows[x.Rows] = sliceBatch(expanded, lo, hi)
 				lo = hi
+				mark := r.markCaches()
 				res, err := r.exec(x.Sub)
+				r.resetCaches(mark)
 				if err != nil {
 					return nil, err
 				}
@@ -95,7 +97,9 @@ func (r *runState) partition(x *binder.Partition) (BatchIterator, error) {
 			return nil, err
 		}
 		r.applyRows[x.Rows] = b.Take(rows)
+		mark := r.markCaches()
 		res, err := r.exec(x.Sub)
+		r.resetCaches(mark)
 		if err != nil {
 			return nil, err
 		}
@@ -103,4 +107,60 @@ func (r *runState) partition(x *binder.Partition) (BatchIterator, error) {
 	}
 	delete(r.applyRows, x.Rows)
 	return sliceIter(out), nil
+}
+
+// cacheMark records which per-run caches exist before a subquery runs for
+// one row (mv-apply) or one partition: values computed while it runs may
+// depend on those rows, so they are forgotten afterwards (resetCaches).
+type cacheMark struct {
+	consts  map[*binder.Call]bool
+	ins     map[*binder.InList]bool
+	scalars map[*binder.Scalar]bool
+	mats    map[*binder.Materialize]bool
+}
+
+func (r *runState) markCaches() cacheMark {
+	m := cacheMark{
+		consts:  map[*binder.Call]bool{},
+		ins:     map[*binder.InList]bool{},
+		scalars: map[*binder.Scalar]bool{},
+		mats:    map[*binder.Materialize]bool{},
+	}
+	for k := range r.constCache {
+		m.consts[k] = true
+	}
+	for k := range r.inLists {
+		m.ins[k] = true
+	}
+	for k := range r.scalars {
+		m.scalars[k] = true
+	}
+	for k := range r.materialized {
+		m.mats[k] = true
+	}
+	return m
+}
+
+// resetCaches forgets the cached values computed since m.
+func (r *runState) resetCaches(m cacheMark) {
+	for k := range r.constCache {
+		if !m.consts[k] {
+			delete(r.constCache, k)
+		}
+	}
+	for k := range r.inLists {
+		if !m.ins[k] {
+			delete(r.inLists, k)
+		}
+	}
+	for k := range r.scalars {
+		if !m.scalars[k] {
+			delete(r.scalars, k)
+		}
+	}
+	for k := range r.materialized {
+		if !m.mats[k] {
+			delete(r.materialized, k)
+		}
+	}
 }

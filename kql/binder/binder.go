@@ -279,7 +279,12 @@ func fnBodyIsTabular(b *binder, bd *binding) bool {
 // bindAny binds e as a tabular expression if it is one, else as a scalar.
 func (b *binder) bindAny(sc *scope, row *rowScope, e ast.Expr) (Expr, Node) {
 	if b.isTabular(sc, e) {
-		return nil, b.bindTabular(sc, e)
+		n := b.bindTabular(sc, e)
+		if n == nil {
+			// Already reported; an unknown scalar stops the cascade.
+			return unknownExpr(e.Span()), nil
+		}
+		return nil, n
 	}
 	return b.bindScalar(sc, row, e), nil
 }
