@@ -8,14 +8,12 @@ package hunt
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/rmmhunt/rmmhunt/engine"
 	"github.com/rmmhunt/rmmhunt/kql/binder"
 	"github.com/rmmhunt/rmmhunt/kql/diag"
 	"github.com/rmmhunt/rmmhunt/kql/types"
-	"github.com/rmmhunt/rmmhunt/query"
 	"github.com/rmmhunt/rmmhunt/rules"
 	"github.com/rmmhunt/rmmhunt/schema"
 	"github.com/rmmhunt/rmmhunt/table"
@@ -77,29 +75,7 @@ type Source interface {
 // that fails to compile or run is recorded in its RuleResult; the others
 // still run.
 func Run(ctx context.Context, rs []*rules.Rule, src Source, now time.Time) *Result {
-	res := &Result{ReferenceTime: now}
-	cat := src.Catalog()
-	for _, r := range rs {
-		rr := &RuleResult{Rule: r}
-		res.Rules = append(res.Rules, rr)
-		q, err := query.Compile(r.QueryFile(), cat)
-		rr.Diags = q.Diags
-		if err != nil {
-			rr.Err = err
-			continue
-		}
-		t, err := q.Run(ctx, src, now)
-		if err != nil {
-			rr.Err = fmt.Errorf("%s: %v", r.Path, err)
-			continue
-		}
-		for _, b := range t.Batches {
-			for i := 0; i < b.N; i++ {
-				rr.Findings = append(rr.Findings, Finding{Rule: r, ReferenceTime: now, Schema: t.Schema, Row: b.Row(i)})
-			}
-		}
-	}
-	return res
+	return run(ctx, rs, src, now, true)
 }
 
 // LatestTime returns the newest event time in the tables (the Timestamp
