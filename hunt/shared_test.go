@@ -80,7 +80,7 @@ func TestSharedScanShapes(t *testing.T) {
 	src := engine.NewMemSource(res.Tables)
 	now := types.TimeFromTicks(int64(truth.ReferenceTime))
 	queries := map[string]string{
-		"plain": `DeviceFileCertificateInfo | where Timestamp > ago(5d) | where Signer has 'NinjaRMM' or Signer has_any ('AmidaWare', 'Tactical Techs') | summarize count() by DeviceId`,
+		"plain":          `DeviceFileCertificateInfo | where Timestamp > ago(5d) | where Signer has 'NinjaRMM' or Signer has_any ('AmidaWare', 'Tactical Techs') | summarize count() by DeviceId`,
 		"two-filters-or": `DeviceProcessEvents | where Timestamp between (ago(5d)..now()) | where (ProcessVersionInfoCompanyName has 'AnyDesk' and ProcessVersionInfoProductName has 'AnyDesk') or FileName =~ 'TEAMVIEWER.EXE' | project DeviceName, FileName, Timestamp | sort by Timestamp asc`,
 		"no-filter":      `DeviceNetworkEvents | summarize count() by RemoteUrl | top 5 by count_`,
 		"time-only":      `DeviceNetworkEvents | where Timestamp > ago(1d) | summarize Rows=count()`,
