@@ -525,12 +525,12 @@ func (b *binder) bindProject(sc *scope, in Node, x *ast.ProjectOp) Node {
 func (b *binder) bindExtendOne(sc *scope, in Node, c *ast.NamedExpr) Node {
 	inSchema := in.Schema()
 	row := &rowScope{schema: inSchema}
-	if len(c.Names) > 1 {
-		b.unsupported(c.Pos, "extend with several names is not supported yet")
-		return nil
-	}
 	e := b.bindScalar(sc, row, c.X)
 	if isUnknown(e) {
+		return nil
+	}
+	if len(c.Names) > 1 {
+		b.unsupported(c.Pos, "extend (%s, ...) = expression: assigning several columns at once is not supported yet", c.Names[0].Name)
 		return nil
 	}
 	t := e.Type()
