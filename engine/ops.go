@@ -45,6 +45,9 @@ func (r *runState) iterMore(n binder.Node) (BatchIterator, error) {
 		return r.mvApply(x)
 	case *binder.Partition:
 		return r.partition(x)
+	case *binder.QueryNow:
+		r.now = x.Now
+		return r.iter(x.Input)
 	case *binder.External:
 		return r.external(x)
 	case *binder.BagUnpack:

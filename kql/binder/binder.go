@@ -139,12 +139,18 @@ func (b *binder) bindQuery(q *ast.Query, params map[string]types.Value) Node {
 	}
 	var root Node
 	var rootSpan token.Span
+	var queryNow *Const
 	for _, st := range q.Stmts {
 		switch st := st.(type) {
 		case *ast.LetStmt:
 			b.bindLet(sc, st)
 		case *ast.SetStmt:
-			// Request options do not change results offline.
+			// Request options do not change results offline, except
+			// query_now, the reference time of now() and ago().
+			if st.Name.Name == "query_now" {
+				queryNow = b.bindQueryNow(sc, st)
+				continue
+			}
 			if !knownSetOption(st.Name.Name) {
 				b.diags.Warnf(st.Name.Pos, "unknown request option %q ignored", st.Name.Name)
 			}
@@ -174,6 +180,9 @@ func (b *binder) bindQuery(q *ast.Query, params map[string]types.Value) Node {
 			rootSpan = st.Span()
 			root = b.bindTabular(sc, st.X)
 		}
+	}
+	if root != nil && queryNow != nil {
+		root = &QueryNow{Input: root, Now: queryNow.V.I}
 	}
 	if root == nil && !b.diags.HasErrors() {
 		span := q.Pos
@@ -337,4 +346,21 @@ func describeSchema(s table.Schema) string {
 		names = append(names[:8], "...")
 	}
 	return strings.Join(names, ", ")
+}
+
+// bindQueryNow binds `set query_now = datetime(...)`.
+func (b *binder) bindQueryNow(sc *scope, st *ast.SetStmt) *Const {
+	if st.Value == nil {
+		b.errorf(st.Pos, "query_now needs a datetime value")
+		return nil
+	}
+	e := b.bindScalar(sc, nil, st.Value)
+	c, ok := fold(e)
+	if !ok || c.Type != types.Datetime || c.Null {
+		if !isUnknown(e) {
+			b.errorf(st.Value.Span(), "query_now must be a constant datetime")
+		}
+		return nil
+	}
+	return &Const{V: c, Pos: st.Pos}
 }

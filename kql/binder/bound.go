@@ -433,6 +433,13 @@ type Partition struct {
 	Sub   Node
 }
 
+// QueryNow runs Input with Now (datetime ticks) as the reference time of
+// now() and ago(): `set query_now = datetime(...)`.
+type QueryNow struct {
+	Input Node
+	Now   int64
+}
+
 // External reads a local file standing for an externaldata URL.
 type External struct {
 	URLs    []string
@@ -494,6 +501,7 @@ func (n *ApplyRows) Schema() table.Schema      { return n.Columns }
 func (n *MvApply) Schema() table.Schema        { return n.Columns }
 func (n *External) Schema() table.Schema       { return n.Columns }
 func (n *Partition) Schema() table.Schema      { return n.Sub.Schema() }
+func (n *QueryNow) Schema() table.Schema       { return n.Input.Schema() }
 func (n *BagUnpack) Schema() table.Schema      { return n.Columns }
 func (n *Pivot) Schema() table.Schema          { return n.Columns }
 
@@ -510,6 +518,7 @@ func (*ApplyRows) boundNode()      {}
 func (*MvApply) boundNode()        {}
 func (*External) boundNode()       {}
 func (*Partition) boundNode()      {}
+func (*QueryNow) boundNode()       {}
 func (*BagUnpack) boundNode()      {}
 func (*Pivot) boundNode()          {}
 
@@ -558,6 +567,8 @@ func Inputs(n Node) []Node {
 		return []Node{x.Input, x.Sub}
 	case *Partition:
 		return []Node{x.Input, x.Sub}
+	case *QueryNow:
+		return []Node{x.Input}
 	case *BagUnpack:
 		return []Node{x.Input}
 	case *Pivot:
