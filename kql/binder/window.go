@@ -186,6 +186,10 @@ func (b *binder) checkWindows(in, out Node) bool {
 			x.Window = w != nil
 			next = x.Input
 		default:
+			if w := windowInNode(n); w != nil {
+				b.errorf(w.Pos, "%s can only be used in extend, project and where", w.Name)
+				return false
+			}
 			return true
 		}
 		if w != nil && !serialized(next) {
@@ -195,4 +199,40 @@ func (b *binder) checkWindows(in, out Node) bool {
 		n = next
 	}
 	return true
+}
+
+// windowInNode returns a window function used by an operator that cannot
+// evaluate one (summarize, sort, distinct, ...), or nil.
+func windowInNode(n Node) *Window {
+	var exprs []Expr
+	switch x := n.(type) {
+	case *Summarize:
+		exprs = append(exprs, x.Keys...)
+		for _, a := range x.Aggs {
+			exprs = append(exprs, a.Args...)
+			exprs = append(exprs, a.Extra...)
+		}
+	case *Sort:
+		for _, k := range x.Keys {
+			exprs = append(exprs, k.X)
+		}
+	case *Top:
+		for _, k := range x.Keys {
+			exprs = append(exprs, k.X)
+		}
+	case *Distinct:
+		exprs = x.Exprs
+	case *MvExpand:
+		exprs = x.Exprs
+	case *Parse:
+		exprs = []Expr{x.X}
+	case *Join:
+		exprs = append(append(exprs, x.LeftKeys...), x.RightKeys...)
+	}
+	for _, e := range exprs {
+		if w := windowIn(e); w != nil {
+			return w
+		}
+	}
+	return nil
 }
