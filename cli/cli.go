@@ -92,6 +92,7 @@ func newRoot(e *env) *cobra.Command {
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageErr("%v", err) })
 	root.AddCommand(newQueryCmd(e), newHuntCmd(e), newCheckCmd(e), newGenCmd(e))
 	root.AddCommand(newIngestCmd(e), newStoreCmd(e))
+	root.AddCommand(newRulesCmd(e), newCatalogCmd(e), newTestCmd(e))
 	return root
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/rmmhunt/rmmhunt/hunt"
 	"github.com/rmmhunt/rmmhunt/kql/binder"
 	"github.com/rmmhunt/rmmhunt/kql/diag"
+	"github.com/rmmhunt/rmmhunt/pack/builtin"
 	"github.com/rmmhunt/rmmhunt/query"
 	"github.com/rmmhunt/rmmhunt/report"
 	"github.com/rmmhunt/rmmhunt/rules"
@@ -73,10 +74,11 @@ func newQueryCmd(e *env) *cobra.Command {
 func newHuntCmd(e *env) *cobra.Command {
 	var d dataFlags
 	var rulePaths []string
+	var packName string
 	var allowPath string
 	var showSuppressed bool
 	c := &cobra.Command{
-		Use:   "hunt --rules PATH... [--data PATH]... [--store DIR] [--now TIME] [--allow FILE] [--show-suppressed] [--format table|json|csv|html]",
+		Use:   "hunt [--pack rmm] [--rules PATH...] [--data PATH]... [--store DIR] [--now TIME] [--allow FILE] [--show-suppressed] [--format table|json|csv|html]",
 		Short: "Run Sentinel hunting rules over Defender exports and print the findings",
 		Args:  cobra.NoArgs,
 		RunE: func(c *cobra.Command, args []string) error {
@@ -84,14 +86,19 @@ func newHuntCmd(e *env) *cobra.Command {
 			if err != nil {
 				return usageErr("%v", err)
 			}
-			if len(rulePaths) == 0 {
-				return usageErr("--rules is required (a rule file or a directory of rules)")
+			if len(rulePaths) == 0 && packName == "" {
+				packName = builtin.Name // the built-in RMM pack by default
 			}
 			allow, err := loadAllowlist(e, allowPath)
 			if err != nil {
 				return err
 			}
 			var all []*rules.Rule
+			if packName != "" {
+				if all, err = packRules(packName); err != nil {
+					return err
+				}
+			}
 			failed := false
 			for _, p := range rulePaths {
 				rs, diags, err := rules.Load(p)
@@ -152,6 +159,7 @@ func newHuntCmd(e *env) *cobra.Command {
 	}
 	d.register(c)
 	c.Flags().StringArrayVar(&rulePaths, "rules", nil, "rule file or directory of rules (repeatable)")
+	c.Flags().StringVar(&packName, "pack", "", "built-in rule pack to run ("+builtin.Name+"); the default when no --rules is given")
 	c.Flags().StringVar(&allowPath, "allow", "", "allowlist YAML: sanctioned tools, devices and instances whose findings are suppressed (still counted)")
 	c.Flags().BoolVar(&showSuppressed, "show-suppressed", false, "table format: also list the suppressed findings")
 	c.Flags().Lookup("format").Usage = "output format: table, json, csv or html (one self-contained page)"
