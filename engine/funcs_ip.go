@@ -28,6 +28,9 @@ type ipv4 struct {
 func parseIPv4(s string) (ipv4, bool) {
 	s = strings.TrimSpace(s)
 	addrText, prefText, hasPrefix := strings.Cut(s, "/")
+	if strings.ContainsRune(addrText, '%') {
+		return ipv4{}, false // zones are not addresses here
+	}
 	a, err := netip.ParseAddr(addrText)
 	if err != nil || !a.Is4() {
 		return ipv4{}, false
@@ -68,8 +71,11 @@ type ipv6 struct {
 func parseIPv6(s string) (ipv6, bool) {
 	s = strings.TrimSpace(s)
 	addrText, prefText, hasPrefix := strings.Cut(s, "/")
+	if strings.ContainsRune(addrText, '%') {
+		return ipv6{}, false // zones are not addresses here
+	}
 	a, err := netip.ParseAddr(addrText)
-	if err != nil || a.Zone() != "" {
+	if err != nil {
 		return ipv6{}, false
 	}
 	ip := ipv6{addr: a.As16(), prefix: 128}
