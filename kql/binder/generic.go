@@ -244,6 +244,3 @@ func (b *binder) bindInvoke(sc *scope, in Node, x *ast.InvokeOp) Node {
 	}
 	return b.callUserTabularWith(sc, x.Call, bd, in)
 }
-
-// positionless is a zero span for generated nodes.
-var positionless = token.Span{Start: token.NoPos, End: token.NoPos}
