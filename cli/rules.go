@@ -106,8 +106,7 @@ func newRulesListCmd(e *env) *cobra.Command {
 				origin := first(r.TagValues(pack.TagOrigin))
 				tables := strings.Join(r.DataTypes(), ",")
 				if format == "json" {
-					b, _ := json.Marshal(map[string]any{"id": r.ID, "name": r.Name, "tool": r.Tool(), "variant": r.Variant(),
-						"origin": origin, "tables": r.DataTypes(), "path": r.Path})
+					b, _ := json.Marshal(ruleListJSON{r.ID, r.Name, r.Tool(), r.Variant(), origin, r.DataTypes(), r.Path})
 					js.Write(b)
 					js.WriteByte('\n')
 					continue
@@ -130,6 +129,17 @@ func newRulesListCmd(e *env) *cobra.Command {
 	c.Flags().StringVar(&variant, "variant", "", `only this variant ("File Signature", "Create Process", "Network Connection")`)
 	c.Flags().StringVar(&format, "format", "table", "output format: table or json")
 	return c
+}
+
+// ruleListJSON is one line of `rules list --format json`.
+type ruleListJSON struct {
+	ID      string   `json:"id"`
+	Name    string   `json:"name"`
+	Tool    string   `json:"tool"`
+	Variant string   `json:"variant"`
+	Origin  string   `json:"origin"`
+	Tables  []string `json:"tables"`
+	Path    string   `json:"path"`
 }
 
 func first(l []string) string {
