@@ -185,6 +185,7 @@ type ingestRun struct {
 	start time.Time
 
 	// Reading state (the stream's goroutine).
+	hashes      map[string]*hashed // by path, see hashAhead
 	cur         FileResult
 	curSize     int64
 	pending     []SourceEntry
@@ -215,11 +216,14 @@ type writtenFile struct {
 
 func (r *ingestRun) run(paths []string) (*IngestResult, error) {
 	var total int64
-	for _, p := range ingest.InputFiles(paths) {
+	files := ingest.InputFiles(paths)
+	for _, p := range files {
 		if st, err := os.Stat(p); err == nil {
 			total += st.Size()
 		}
 	}
+	stopHash := r.hashAhead(files)
+	defer stopHash()
 	stopProgress := r.progress(total)
 	workers := max(1, runtime.GOMAXPROCS(0)-1)
 	r.jobs = make(chan *encodeJob, 1)
@@ -295,11 +299,61 @@ func (r *ingestRun) progress(total int64) func() {
 	return func() { close(done); wg.Wait() }
 }
 
+// hashed is the content hash of one input file, computed ahead.
+type hashed struct {
+	sum  string
+	size int64
+	err  error
+	done chan struct{}
+}
+
+// hashAhead hashes the input files in the background, two at a time, so
+// that hashing overlaps parsing and a re-ingest of several files uses both
+// cores. The returned function stops it.
+func (r *ingestRun) hashAhead(files []string) func() {
+	r.hashes = make(map[string]*hashed, len(files))
+	queue := make(chan string, len(files))
+	for _, f := range files {
+		if r.hashes[f] == nil {
+			r.hashes[f] = &hashed{done: make(chan struct{})}
+			queue <- f
+		}
+	}
+	close(queue)
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for range min(2, len(files)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for f := range queue {
+				h := r.hashes[f]
+				select {
+				case <-stop:
+					h.err = errors.New("stopped")
+				default:
+					h.sum, h.size, h.err = hashFile(f)
+				}
+				close(h.done)
+			}
+		}()
+	}
+	return func() { close(stop); wg.Wait() }
+}
+
 // StartFile implements ingest.Sink: it hashes the file and skips it when
 // its content is already stored.
 func (r *ingestRun) StartFile(path string) (bool, error) {
 	r.cur = FileResult{FileStats: ingest.FileStats{Path: path}}
-	sum, size, err := hashFile(path)
+	var sum string
+	var size int64
+	var err error
+	if h := r.hashes[path]; h != nil {
+		<-h.done
+		sum, size, err = h.sum, h.size, h.err
+	} else {
+		sum, size, err = hashFile(path)
+	}
 	if err != nil {
 		return true, nil // the reader reports it
 	}
