@@ -384,14 +384,27 @@ func allToolsRule(cat *catalog.Catalog, pub *Published, tas []*ToolAssessment, p
 		Origin: OriginPublished, Table: TableNetwork, DataTypes: []string{TableNetwork},
 		SummarizeBy: keysAllTools, Corrections: pa.Defects,
 	}
+	// A domain several tools list keeps the tool the published datatable
+	// names, else the first in catalog order.
+	label := map[string]string{}
+	for _, row := range pa.Rows {
+		if t, ok := cat.Lookup(row.Tool); ok {
+			label[strings.ToLower(row.URI)] = t.Name
+		}
+	}
 	seen := map[string]bool{}
 	for _, ta := range tas {
 		for _, d := range ta.Used(KindDomain, false) {
 			k := strings.ToLower(d)
-			if !seen[k] {
-				seen[k] = true
-				r.Rows = append(r.Rows, AllToolsRow{URI: k, Tool: ta.Tool.Name})
+			if seen[k] {
+				continue
 			}
+			seen[k] = true
+			tool := ta.Tool.Name
+			if l, ok := label[k]; ok && l != tool && usesDomain(tas, l, k) {
+				tool = l
+			}
+			r.Rows = append(r.Rows, AllToolsRow{URI: k, Tool: tool})
 		}
 	}
 	// Published rows the catalog's domains do not carry: kept unless they
@@ -436,6 +449,20 @@ func allToolsRule(cat *catalog.Catalog, pub *Published, tas []*ToolAssessment, p
 		}
 	}
 	return r, nil
+}
+
+// usesDomain reports whether the tool named trusts the domain.
+func usesDomain(tas []*ToolAssessment, tool, domain string) bool {
+	ta := findTool(tas, tool)
+	if ta == nil {
+		return false
+	}
+	for _, d := range ta.Used(KindDomain, false) {
+		if strings.EqualFold(d, domain) {
+			return true
+		}
+	}
+	return false
 }
 
 func findTool(tas []*ToolAssessment, name string) *ToolAssessment {

@@ -74,7 +74,7 @@ func Run(ctx context.Context, f *File, t *Test, rs []*rules.Rule) *Result {
 		return res
 	}
 	res.Rule = r
-	tables, problems := f.tables(t)
+	tables, problems := f.Tables(t)
 	if len(problems) > 0 {
 		res.Problems = problems
 		return res
@@ -95,11 +95,10 @@ func Run(ctx context.Context, f *File, t *Test, rs []*rules.Rule) *Result {
 	return res
 }
 
-// tables builds the test's input tables from its inline rows and data
-// files.
-func (f *File) tables(t *Test) (map[string]*table.Table, []string) {
-	var problems []string
-	tables := map[string]*table.Table{}
+// Tables builds a test's input tables from its inline rows and data
+// files; problems lists rows that could not be read.
+func (f *File) Tables(t *Test) (tables map[string]*table.Table, problems []string) {
+	tables = map[string]*table.Table{}
 	add := func(res *ingest.Result, what string) {
 		for _, rj := range res.Rejects {
 			problems = append(problems, fmt.Sprintf("%s: row rejected: %s", what, rj.String()))
