@@ -78,7 +78,7 @@ func newIngestCmd(e *env) *cobra.Command {
 	c.Flags().StringVar(&tableName, "table", "", "table name for files that do not carry one (CSV, NDJSON, API JSON)")
 	c.Flags().IntVar(&maxRejects, "max-rejects", -1, "fail the ingest, storing nothing, when more than N rows are rejected (default: no limit)")
 	c.Flags().BoolVarP(&verbose, "verbose", "v", false, "print per-file counts, files written, speed and peak memory")
-	c.Flags().IntVar(&fileRows, "file-rows", 0, "most rows per Parquet file (default 1048576)")
+	c.Flags().IntVar(&fileRows, "file-rows", 0, "most rows per Parquet file (default 524288)")
 	c.Flags().MarkHidden("file-rows")
 	return c
 }

@@ -34,13 +34,13 @@ func TestCrashSafety(t *testing.T) {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	data := filepath.Join(tmp, "data")
-	if _, err := gen.Generate(gen.Options{Devices: 200, Days: 10, Seed: 7, OutDir: data, RowsPerDeviceDay: 60}); err != nil {
+	if _, err := gen.Generate(gen.Options{Devices: 200, Days: 10, Seed: 7, OutDir: data, RowsPerDeviceDay: 30}); err != nil {
 		t.Fatal(err)
 	}
 	os.Remove(filepath.Join(data, gen.TruthFile))
 	dir := filepath.Join(tmp, "store")
 	// Small files, so that an ingest writes many and renames many.
-	args := []string{"ingest", "--store", dir, "--file-rows", "20000", data}
+	args := []string{"ingest", "--store", dir, "--file-rows", "5000", data}
 
 	// How long an uninterrupted ingest takes, in a scratch store.
 	start := time.Now()

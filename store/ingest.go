@@ -50,9 +50,9 @@ type IngestOptions struct {
 
 // Defaults of IngestOptions.
 const (
-	DefaultFileRows    = 1 << 20
+	DefaultFileRows    = 1 << 19
 	DefaultGroupRows   = 1 << 16
-	DefaultBufferBytes = 256 << 20
+	DefaultBufferBytes = 128 << 20
 )
 
 // Progress is the state of a running ingest.
