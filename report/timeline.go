@@ -12,8 +12,9 @@ import (
 // Timeline geometry, in SVG user units.
 const (
 	tlWidth     = 900.0
-	tlLabelW    = 260.0 // left column with the lane labels
-	tlRightPad  = 16.0
+	tlLabelW    = 300.0 // left column with the lane labels
+	tlRightPad  = 44.0  // room for the last axis label
+	tlMaxLabel  = 44    // characters of a lane label
 	tlLaneH     = 24.0
 	tlTop       = 8.0
 	tlAxisH     = 28.0
@@ -121,6 +122,9 @@ func timelines(o *hunt.Outcome) []*timeline {
 			if it.Variant != "" {
 				label += " — " + it.Variant
 			}
+			if rt, _ := hunt.RuleToolVariant(it.Rule); strings.EqualFold(rt, hunt.AllTools) {
+				label += " (All Tools)"
+			}
 			first, last := c.FirstSeen, c.LastSeen
 			if first.IsZero() {
 				first = last
@@ -146,6 +150,9 @@ func timelines(o *hunt.Outcome) []*timeline {
 			if l.Suppressed {
 				l.Title += " (suppressed: " + it.Suppressed.Entry.Reason + ")"
 				l.Label += " (suppressed)"
+			}
+			if r := []rune(l.Label); len(r) > tlMaxLabel {
+				l.Label = string(r[:tlMaxLabel-1]) + "…"
 			}
 			tl.Lanes = append(tl.Lanes, l)
 			y += tlLaneH
@@ -177,25 +184,29 @@ func variantClass(v string) string {
 	return "v-other"
 }
 
-// axisTicks chooses round tick times between lo and hi, at most about ten.
+// axisTicks chooses round tick times between lo and hi, as many as fit
+// the plot's width without their labels overlapping.
 func axisTicks(lo, hi time.Time, xOf func(time.Time) float64) []axisTick {
 	span := hi.Sub(lo)
+	width := xOf(hi) - xOf(lo)
 	steps := []time.Duration{
 		time.Minute, 5 * time.Minute, 15 * time.Minute, 30 * time.Minute,
 		time.Hour, 3 * time.Hour, 6 * time.Hour, 12 * time.Hour,
 		24 * time.Hour, 2 * 24 * time.Hour, 7 * 24 * time.Hour, 14 * 24 * time.Hour, 28 * 24 * time.Hour,
 		91 * 24 * time.Hour, 364 * 24 * time.Hour,
 	}
-	step := steps[len(steps)-1]
+	step, layout := steps[len(steps)-1], "Jan 2"
 	for _, s := range steps {
-		if span/s <= 10 {
-			step = s
+		l := "Jan 2"
+		if s < 24*time.Hour {
+			l = "Jan 2 15:04"
+		}
+		// About 6.5 units per character of an 11-unit font, plus a gap.
+		labelW := 6.5*float64(len(l)) + 18
+		if float64(span/s) <= width/labelW {
+			step, layout = s, l
 			break
 		}
-	}
-	layout := "Jan 2"
-	if step < 24*time.Hour {
-		layout = "Jan 2 15:04"
 	}
 	var out []axisTick
 	t := lo.UTC().Truncate(step)
