@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of rmmhunt: vet, the unit and script tests, the CLI
-# end-to-end scripts, and a short run of every fuzz target.
+# end-to-end scripts, the HTML report in headless Chromium (installed first
+# when missing), and a short run of every fuzz target.
 #
 #   bash scripts/test.sh            # FUZZTIME=5s per fuzz target
 #   FUZZTIME=0 bash scripts/test.sh # skip fuzzing
@@ -26,6 +27,9 @@ if [ "$fuzztime" != "0" ]; then
 		done
 	done
 fi
+
+echo "== chromium for the HTML report's browser test"
+bash scripts/install-chromium.sh
 
 echo "== go test"
 go test -count=1 ./...
