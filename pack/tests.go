@@ -437,6 +437,11 @@ func decoyValues(col, term string) []string {
 			out = append(out, embed(col, term[:i]+".decoy"+term[i:]))
 		} else {
 			out = append(out, term[:i]+" Decoy"+term[i:])
+			// The phrase with its last term cut short ("Tactical Tech"
+			// for "Tactical Techs").
+			if _, size := utf8.DecodeLastRuneInString(term); isTermRune(last) && len(term)-size > i+2 {
+				out = append(out, term[:len(term)-size])
+			}
 		}
 	}
 	return out
