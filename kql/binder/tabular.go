@@ -39,7 +39,15 @@ func (b *binder) bindTabular(sc *scope, e ast.Expr) Node {
 			// would all be unknown. Stop here.
 			return nil
 		}
-		return b.bindOperator(sc, in, x.Op)
+		before := len(b.diags.Errors())
+		out := b.bindOperator(sc, in, x.Op)
+		if out == nil && len(b.diags.Errors()) > before && keepsSchema(x.Op) {
+			// The operator failed but its output has its input's schema:
+			// go on with the input so that later operators are checked too
+			// (the query does not run: Bind reports the errors).
+			return in
+		}
+		return out
 	case *ast.DatatableExpr:
 		return b.bindDatatable(sc, x)
 	case *ast.SourceOpExpr:
@@ -624,4 +632,14 @@ func spanOf(n ast.Node) token.Span {
 		return token.Span{Start: token.NoPos}
 	}
 	return n.Span()
+}
+
+// keepsSchema reports whether an operator's output schema is its input's, so
+// that binding can continue past it when it fails.
+func keepsSchema(op ast.Operator) bool {
+	switch op.(type) {
+	case *ast.WhereOp, *ast.SortOp, *ast.TakeOp, *ast.TopOp:
+		return true
+	}
+	return false
 }
