@@ -323,3 +323,28 @@ func TestAllowFirstEntryWins(t *testing.T) {
 		}
 	}
 }
+
+// TestAllowSeedOnGeneratedFleet applies the seed allowlist to the bundled
+// generated fleet, whose RMM installs match none of the false-positive
+// scenarios: nothing may be suppressed.
+func TestAllowSeedOnGeneratedFleet(t *testing.T) {
+	data, err := ingest.Load([]string{"../examples/data"}, ingest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs, _, err := rules.Load("../examples/rules")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := engine.NewMemSource(data.Tables)
+	now, _ := hunt.LatestTime(data.Tables)
+	res := hunt.Run(context.Background(), rs, src, now)
+	fx := &fixture{src: src, res: res}
+	out, _ := fx.apply(t, string(seedFile(t, "seed.yaml")))
+	if len(out.Items) == 0 {
+		t.Fatal("no findings")
+	}
+	if got := suppressed(out); len(got) != 0 {
+		t.Errorf("suppressed %v", got)
+	}
+}
