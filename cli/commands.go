@@ -19,6 +19,7 @@ import (
 	"github.com/rmmhunt/rmmhunt/report"
 	"github.com/rmmhunt/rmmhunt/rules"
 	"github.com/rmmhunt/rmmhunt/schema"
+	"github.com/rmmhunt/rmmhunt/store"
 )
 
 func newQueryCmd(e *env) *cobra.Command {
@@ -291,25 +292,31 @@ func newGenCmd(e *env) *cobra.Command {
 		end          string
 		gzip         bool
 		rowsPerDevDy int
+		storeDir     string
+		perTable     [3]float64
 	)
 	c := &cobra.Command{
-		Use:   "gen --out DIR [--devices N] [--days D] [--seed S] [--end TIME]",
+		Use:   "gen (--out DIR | --store DIR) [--devices N] [--days D] [--seed S] [--end TIME]",
 		Short: "Write deterministic synthetic fleet telemetry (streaming API format) and its truth.json",
 		Args:  cobra.NoArgs,
 		RunE: func(c *cobra.Command, args []string) error {
-			if out == "" {
-				return usageErr("--out is required")
+			if out == "" && storeDir == "" {
+				return usageErr("--out or --store is required")
 			}
 			if devices < 1 || days < 1 {
 				return usageErr("--devices and --days must be at least 1")
 			}
-			opts := gen.Options{Devices: devices, Days: days, Seed: seed, OutDir: out, Gzip: gzip, RowsPerDeviceDay: rowsPerDevDy}
+			opts := gen.Options{Devices: devices, Days: days, Seed: seed, OutDir: out, Gzip: gzip, RowsPerDeviceDay: rowsPerDevDy,
+				CertRowsPerDeviceDay: perTable[0], ProcessRowsPerDeviceDay: perTable[1], NetworkRowsPerDeviceDay: perTable[2]}
 			if end != "" {
 				t, err := time.Parse(time.RFC3339Nano, end)
 				if err != nil {
 					return usageErr("--end %q is not an RFC 3339 time", end)
 				}
 				opts.End = t
+			}
+			if storeDir != "" {
+				return genStore(e, storeDir, opts)
 			}
 			truth, err := gen.Generate(opts)
 			if err != nil {
@@ -327,5 +334,47 @@ func newGenCmd(e *env) *cobra.Command {
 	c.Flags().StringVar(&end, "end", "", "newest timestamp of the data, RFC 3339 (default 2026-11-20T12:00:00Z)")
 	c.Flags().BoolVar(&gzip, "gzip", false, "write gzip-compressed files")
 	c.Flags().IntVar(&rowsPerDevDy, "rows-per-device-day", 0, "mean background rows per device and day (0: default)")
+	c.Flags().StringVar(&storeDir, "store", "", "write the rows straight into this store (one commit) instead of JSON files; --out then only receives truth.json")
+	c.Flags().Float64Var(&perTable[0], "cert-per-device-day", 0, "mean DeviceFileCertificateInfo rows per device and day (0: its share of --rows-per-device-day)")
+	c.Flags().Float64Var(&perTable[1], "process-per-device-day", 0, "mean DeviceProcessEvents rows per device and day (0: its share)")
+	c.Flags().Float64Var(&perTable[2], "network-per-device-day", 0, "mean DeviceNetworkEvents rows per device and day (0: its share)")
 	return c
+}
+
+// genStore generates into a store: one commit, nothing visible before it.
+func genStore(e *env, dir string, opts gen.Options) error {
+	s, err := store.Open(dir)
+	if err != nil {
+		return failErr(err)
+	}
+	start := time.Now()
+	w, err := s.NewWriter(store.IngestOptions{})
+	if err != nil {
+		return failErr(err)
+	}
+	defer w.Close()
+	opts.Sink = w
+	truth, err := gen.Generate(opts)
+	if err != nil {
+		return failErr(err)
+	}
+	res, err := w.Commit()
+	if err != nil {
+		return failErr(err)
+	}
+	secs := time.Since(start).Seconds()
+	fmt.Fprintf(e.stdout, "stored %d rows (", res.Stored)
+	for i, f := range truth.Files {
+		if i > 0 {
+			fmt.Fprint(e.stdout, ", ")
+		}
+		fmt.Fprintf(e.stdout, "%s %d", f.Table, f.Rows)
+	}
+	fmt.Fprintf(e.stdout, ") of %d devices, %d days, %d RMM installs, %d decoys in %s, %.1fs, %.0f rows/s",
+		opts.Devices, opts.Days, len(truth.Installs), len(truth.Decoys), dir, secs, float64(res.Stored)/max(secs, 1e-9))
+	if opts.OutDir != "" {
+		fmt.Fprintf(e.stdout, " (truth in %s)", filepath.Join(opts.OutDir, gen.TruthFile))
+	}
+	fmt.Fprintln(e.stdout)
+	return nil
 }

@@ -167,10 +167,14 @@ func (g *generator) buildFleet() {
 	rid := 1100
 
 	newUser := func(prefix string) *account {
-		for {
+		for tries := 0; ; tries++ {
 			name := prefix + firstNames[r.IntN(len(firstNames))][:1] + lastNames[r.IntN(len(lastNames))]
 			if usedUsers[name] {
 				name += strconv.Itoa(2 + r.IntN(8))
+			}
+			if usedUsers[name] && tries >= 64 {
+				// A large fleet has used up the short names.
+				name += strconv.Itoa(10 + len(usedUsers))
 			}
 			if usedUsers[name] {
 				continue

@@ -39,6 +39,17 @@ type Options struct {
 	RowsPerDeviceDay int
 	// Gzip writes <Table>.json.gz instead of <Table>.json.
 	Gzip bool
+	// CertRowsPerDeviceDay, ProcessRowsPerDeviceDay and
+	// NetworkRowsPerDeviceDay, when positive, set the mean number of
+	// background rows per device and day of DeviceFileCertificateInfo,
+	// DeviceProcessEvents and DeviceNetworkEvents, instead of their share
+	// of RowsPerDeviceDay (workstations have a quarter of their activity
+	// at weekends, so the means are reached on weekdays).
+	CertRowsPerDeviceDay, ProcessRowsPerDeviceDay, NetworkRowsPerDeviceDay float64
+	// Sink, when set, receives the rows as column batches instead of
+	// files (rmmhunt gen --store passes a store writer); OutDir then only
+	// receives truth.json and may be empty (no truth file is written).
+	Sink BatchSink
 }
 
 // DefaultEnd is the End used when Options.End is zero.
@@ -179,6 +190,7 @@ type generator struct {
 	extra                [][]event // per chunk: install, decoy and forced rows
 	seq                  uint32
 	out                  [3]*tableWriter
+	sinks                [3]*colSink
 	buf                  []byte
 	envelopePrefix       [3][]byte
 }
@@ -192,8 +204,13 @@ func Generate(opts Options) (*Truth, error) {
 	if opts.Days < 1 || opts.Days > 3660 {
 		return nil, fmt.Errorf("gen: Days must be between 1 and 3660, got %d", opts.Days)
 	}
-	if opts.OutDir == "" {
+	if opts.OutDir == "" && opts.Sink == nil {
 		return nil, errors.New("gen: OutDir is empty")
+	}
+	for _, v := range []float64{opts.CertRowsPerDeviceDay, opts.ProcessRowsPerDeviceDay, opts.NetworkRowsPerDeviceDay} {
+		if v < 0 || v != v || v > 1e6 {
+			return nil, fmt.Errorf("gen: rows per device and day must be between 0 and 1e6, got %v", v)
+		}
 	}
 	if opts.RowsPerDeviceDay < 0 {
 		return nil, fmt.Errorf("gen: RowsPerDeviceDay must not be negative, got %d", opts.RowsPerDeviceDay)
@@ -223,14 +240,29 @@ func Generate(opts Options) (*Truth, error) {
 	g.planReportIDs()
 	g.planForcedEnd()
 
-	if err := os.MkdirAll(opts.OutDir, 0o755); err != nil {
-		return nil, fmt.Errorf("gen: %w", err)
+	if opts.OutDir != "" {
+		if err := os.MkdirAll(opts.OutDir, 0o755); err != nil {
+			return nil, fmt.Errorf("gen: %w", err)
+		}
 	}
-	if err := g.openWriters(); err != nil {
+	if opts.Sink != nil {
+		for t, name := range tableNames {
+			g.sinks[t] = newColSink(name, opts.Sink)
+		}
+	} else if err := g.openWriters(); err != nil {
 		return nil, err
 	}
 	werr := g.run()
-	cerr := g.closeWriters()
+	var cerr error
+	if opts.Sink != nil {
+		for _, s := range g.sinks {
+			if err := s.flush(); err != nil && werr == nil {
+				werr = err
+			}
+		}
+	} else {
+		cerr = g.closeWriters()
+	}
 	if werr != nil {
 		return nil, werr
 	}
@@ -238,6 +270,9 @@ func Generate(opts Options) (*Truth, error) {
 		return nil, cerr
 	}
 	t := g.truth()
+	if opts.OutDir == "" {
+		return t, nil
+	}
 	b, err := json.MarshalIndent(t, "", " ")
 	if err != nil {
 		return nil, fmt.Errorf("gen: %w", err)
@@ -345,7 +380,11 @@ var chunkDivisors = []int{1, 2, 3, 4, 6, 8, 12, 24, 48, 96, 144, 288, 720, 1440}
 
 // planChunks splits the span into chunks of whole fractions of a day.
 func (g *generator) planChunks() {
-	perDay := float64(g.opts.Devices) * float64(g.opts.RowsPerDeviceDay) * 1.3
+	perDevDay := 0.0
+	for t := range 3 {
+		perDevDay += g.tableRate(t, shareWorkstation[t])
+	}
+	perDay := float64(g.opts.Devices) * perDevDay * 1.3
 	per := chunkDivisors[len(chunkDivisors)-1]
 	for _, d := range chunkDivisors {
 		if perDay/float64(d) <= maxChunkRows {
@@ -400,7 +439,11 @@ func (g *generator) run() error {
 				mean *= 0.25
 			}
 			for t := 0; t < 3; t++ {
-				for n := poisson(g.rng, mean*share[t]); n > 0; n-- {
+				m := mean * share[t]
+				if r := g.tableOverride(t); r > 0 {
+					m = mean * r / float64(g.opts.RowsPerDeviceDay)
+				}
+				for n := poisson(g.rng, m); n > 0; n-- {
 					di := int(grp.devs[grp.pick.pick(g.rng)])
 					var ref int
 					user := false
@@ -436,6 +479,27 @@ func (g *generator) run() error {
 		}
 	}
 	return nil
+}
+
+// tableOverride returns the mean background rows per device and day set
+// for table t, or 0.
+func (g *generator) tableOverride(t int) float64 {
+	switch t {
+	case tCert:
+		return g.opts.CertRowsPerDeviceDay
+	case tProc:
+		return g.opts.ProcessRowsPerDeviceDay
+	}
+	return g.opts.NetworkRowsPerDeviceDay
+}
+
+// tableRate returns the mean background rows per device and day of table
+// t, given its default share.
+func (g *generator) tableRate(t int, share float64) float64 {
+	if r := g.tableOverride(t); r > 0 {
+		return r
+	}
+	return float64(g.opts.RowsPerDeviceDay) * share
 }
 
 // bgTime draws a time in [lo, hi); interactive activity prefers working

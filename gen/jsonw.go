@@ -128,19 +128,39 @@ func appendEscaped(b []byte, s string) []byte {
 
 // obj appends the members of one JSON object. Keys are trusted ASCII
 // constants and are written without escaping.
+//
+// With s set (sink mode) the members go to the columns of s instead: key
+// starts a member whose JSON value the caller appends to b, and the typed
+// writers store their values directly. err keeps the first error of a
+// member typed in sink mode.
 type obj struct {
 	b     []byte
 	first bool
+	s     *colSink
+	err   error
 }
 
 func (o *obj) open() {
+	if o.s != nil {
+		o.s.startRow()
+		return
+	}
 	o.b = append(o.b, '{')
 	o.first = true
 }
 
-func (o *obj) close() { o.b = append(o.b, '}') }
+func (o *obj) close() {
+	if o.s != nil {
+		return
+	}
+	o.b = append(o.b, '}')
+}
 
 func (o *obj) key(k string) {
+	if o.s != nil {
+		o.sinkKey(k)
+		return
+	}
 	if !o.first {
 		o.b = append(o.b, ',')
 	}
@@ -153,6 +173,9 @@ func (o *obj) key(k string) {
 // str writes a string member; "" is written as null, as the streaming API
 // does for empty values.
 func (o *obj) str(k, v string) {
+	if o.s != nil && o.sinkStr(k, v) {
+		return
+	}
 	o.key(k)
 	if v == "" {
 		o.b = append(o.b, "null"...)
@@ -188,16 +211,25 @@ func (o *obj) null(k string) {
 }
 
 func (o *obj) num(k string, v int64) {
+	if o.s != nil && o.sinkInt(k, v, types.Long) {
+		return
+	}
 	o.key(k)
 	o.b = strconv.AppendInt(o.b, v, 10)
 }
 
 func (o *obj) boolean(k string, v bool) {
+	if o.s != nil && o.sinkInt(k, b2i(v), types.Bool) {
+		return
+	}
 	o.key(k)
 	o.b = strconv.AppendBool(o.b, v)
 }
 
 func (o *obj) time(k string, ticks int64) {
+	if o.s != nil && o.sinkInt(k, ticks, types.Datetime) {
+		return
+	}
 	o.key(k)
 	o.b = appendDatetimeJSON(o.b, ticks)
 }
@@ -215,4 +247,11 @@ func indexPercentU(s string) int {
 		}
 	}
 	return -1
+}
+
+func b2i(b bool) int64 {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -3,6 +3,8 @@ package gen
 import (
 	"strconv"
 	"strings"
+
+	"github.com/rmmhunt/rmmhunt/kql/types"
 )
 
 // rowRand is a tiny per-row generator seeded from the event's salt, so a
@@ -24,9 +26,14 @@ func (g *generator) render(e *event) error {
 	r := rowRand{e.salt}
 
 	o := obj{b: g.buf[:0]}
-	o.b = append(o.b, `{"time":`...)
-	o.b = appendDatetimeJSON(o.b, e.ticks+int64(2+r.intn(2400))*ticksPerSec+int64(r.intn(int(ticksPerSec))))
-	o.b = append(o.b, g.envelopePrefix[e.table]...)
+	envTime := e.ticks + int64(2+r.intn(2400))*ticksPerSec + int64(r.intn(int(ticksPerSec)))
+	if g.sinks[e.table] != nil {
+		o.s = g.sinks[e.table]
+	} else {
+		o.b = append(o.b, `{"time":`...)
+		o.b = appendDatetimeJSON(o.b, envTime)
+		o.b = append(o.b, g.envelopePrefix[e.table]...)
+	}
 	o.open()
 
 	switch e.kind {
@@ -95,6 +102,14 @@ func (g *generator) render(e *event) error {
 	o.key("MachineGroup")
 	o.b = appendString(o.b, d.group)
 	o.close()
+	if o.s != nil {
+		err := o.s.endRow(&o)
+		if err == nil {
+			err = o.err
+		}
+		g.buf = o.b
+		return err
+	}
 	o.b = append(o.b, '}', '\n')
 	g.buf = o.b
 	tw := g.out[e.table]
@@ -339,6 +354,21 @@ func (g *generator) versionCols(o *obj, img *image) {
 
 // str2 writes a member whose key is prefix+suffix, without allocating.
 func (o *obj) str2(prefix, suffix, v string) {
+	if o.s != nil {
+		c := o.s.column2(prefix, suffix)
+		if o.s.sch[c].Type == types.String {
+			o.s.put(c, types.Value{Type: types.String, S: v})
+			return
+		}
+		o.s.pos--
+		o.key(prefix + suffix)
+		if v == "" {
+			o.b = append(o.b, "null"...)
+		} else {
+			o.b = appendString(o.b, v)
+		}
+		return
+	}
 	if !o.first {
 		o.b = append(o.b, ',')
 	}

@@ -21,7 +21,13 @@ func (g *generator) truth() *Truth {
 		Decoys:        []Decoy{},
 	}
 	for i, name := range tableNames {
-		t.Files = append(t.Files, TruthFileInfo{Table: name, File: FileName(name, g.opts.Gzip), Rows: g.out[i].rows})
+		var rows int
+		if g.out[i] != nil {
+			rows = g.out[i].rows
+		} else if g.sinks[i] != nil {
+			rows = g.sinks[i].rows
+		}
+		t.Files = append(t.Files, TruthFileInfo{Table: name, File: FileName(name, g.opts.Gzip), Rows: rows})
 	}
 	for i := range g.devices {
 		d := &g.devices[i]

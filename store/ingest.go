@@ -113,21 +113,34 @@ const maxListedRejects = 1000
 // MaxRejects is exceeded, nothing is committed and an error is returned
 // with the result so far.
 func (s *Store) Ingest(paths []string, opts IngestOptions) (*IngestResult, error) {
-	if err := os.MkdirAll(s.dir, 0o755); err != nil {
-		return nil, err
-	}
-	unlock, err := lockDir(filepath.Join(s.dir, lockName))
+	run, unlock, err := s.begin(opts)
 	if err != nil {
-		return nil, fmt.Errorf("store %s: cannot take the lock: %v", s.dir, err)
+		return nil, err
 	}
 	defer unlock()
+	return run.run(paths)
+}
+
+// begin takes the store's lock, reads the manifest, removes the files of
+// an unfinished ingest and returns the state of a new ingest with opts'
+// defaults filled in. The caller must call unlock.
+func (s *Store) begin(opts IngestOptions) (run *ingestRun, unlock func(), err error) {
+	if err := os.MkdirAll(s.dir, 0o755); err != nil {
+		return nil, nil, err
+	}
+	unlock, err = lockDir(filepath.Join(s.dir, lockName))
+	if err != nil {
+		return nil, nil, fmt.Errorf("store %s: cannot take the lock: %v", s.dir, err)
+	}
 	m, err := readManifest(s.dir)
 	if err != nil {
-		return nil, err
+		unlock()
+		return nil, nil, err
 	}
 	s.manifest = m
 	if err := cleanOrphans(s.dir, m); err != nil {
-		return nil, fmt.Errorf("store %s: removing files of an unfinished ingest: %v", s.dir, err)
+		unlock()
+		return nil, nil, fmt.Errorf("store %s: removing files of an unfinished ingest: %v", s.dir, err)
 	}
 	if opts.FileRows <= 0 {
 		opts.FileRows = DefaultFileRows
@@ -138,7 +151,7 @@ func (s *Store) Ingest(paths []string, opts IngestOptions) (*IngestResult, error
 	if opts.BufferBytes <= 0 {
 		opts.BufferBytes = DefaultBufferBytes
 	}
-	run := &ingestRun{
+	run = &ingestRun{
 		s: s, m: m, gen: m.Generation + 1, opts: opts,
 		known: map[string]*SourceEntry{},
 		parts: map[partKey]*partition{},
@@ -151,7 +164,7 @@ func (s *Store) Ingest(paths []string, opts IngestOptions) (*IngestResult, error
 	var tag [4]byte
 	rand.Read(tag[:])
 	run.tag = hex.EncodeToString(tag[:])
-	return run.run(paths)
+	return run, unlock, nil
 }
 
 // partKey names a partition.
