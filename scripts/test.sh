@@ -18,12 +18,17 @@ CGO_ENABLED=0 go build -o /dev/null ./cmd/rmmhunt
 
 if [ "$fuzztime" != "0" ]; then
 	echo "== fuzz targets, $fuzztime each"
+	log=$(mktemp)
+	trap 'rm -f "$log"' EXIT
 	for pkg in $(go list ./...); do
 		dir=$(go list -f '{{.Dir}}' "$pkg")
 		targets=$(grep -hoE '^func (Fuzz[A-Za-z0-9_]+)\(f \*testing\.F\)' "$dir"/*_test.go 2>/dev/null | sed -E 's/^func (Fuzz[A-Za-z0-9_]+).*/\1/' | sort -u || true)
 		for t in $targets; do
 			echo "-- $pkg $t"
-			go test -run '^$' -fuzz "^${t}\$" -fuzztime "$fuzztime" "$pkg" >/dev/null
+			if ! go test -run '^$' -fuzz "^${t}\$" -fuzztime "$fuzztime" "$pkg" >"$log" 2>&1; then
+				cat "$log"
+				exit 1
+			fi
 		done
 	done
 fi
