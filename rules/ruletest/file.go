@@ -362,6 +362,10 @@ func scalarValue(n *yaml.Node) (any, error) {
 func (f *File) YAML(header string) []byte {
 	var b bytes.Buffer
 	b.WriteString(header)
+	if len(f.Tests) == 0 {
+		b.WriteString("tests: []\n")
+		return b.Bytes()
+	}
 	b.WriteString("tests:\n")
 	for _, t := range f.Tests {
 		fmt.Fprintf(&b, "  - name: %s\n", quoteYAML(t.Name))
