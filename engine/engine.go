@@ -34,6 +34,14 @@ type ScanRequest struct {
 	// Time, when set, is the time range the query's filter allows (see
 	// TimeRange); a Source may use it to skip partitions.
 	Time *TimeRange
+	// Filter, when set, selects the rows the query keeps (the predicates
+	// of the Filters directly over the scan); FilterCols marks the
+	// columns it reads. A Source may call it on a batch holding only
+	// those columns (the others nil) and read the other columns only for
+	// the rows whose indexes it returns. It is a hint like Time: the
+	// engine applies the predicates to every row it gets.
+	Filter     func(*table.Batch) ([]int, error)
+	FilterCols []bool
 }
 
 // Source provides table data.

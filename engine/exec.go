@@ -50,6 +50,30 @@ func (r *runState) iter(n binder.Node) (BatchIterator, error) {
 			}
 			return sliceIter([]*table.Batch{out}), nil
 		}
+		if in, preds, ok, err := r.lateScan(x); ok {
+			if err != nil {
+				return nil, err
+			}
+			return iterFunc(func() (*table.Batch, error) {
+				for {
+					b, err := in.Next()
+					if b == nil || err != nil {
+						return nil, err
+					}
+					if err := r.ctx.Err(); err != nil {
+						return nil, err
+					}
+					for _, p := range preds {
+						if b, err = r.filter(b, p); err != nil {
+							return nil, err
+						}
+					}
+					if b.N > 0 {
+						return b, nil
+					}
+				}
+			}), nil
+		}
 		in, err := r.iter(x.Input)
 		if err != nil {
 			return nil, err

@@ -277,7 +277,41 @@ func (it *scanIter) read(rg int) (*table.Batch, error) {
 	for _, f := range pf.schema {
 		stored[f.Name] = f.Type
 	}
+	if req.Filter == nil || len(req.FilterCols) != len(req.Columns) {
+		return out, it.readColumns(rg, out, stored, nil)
+	}
+	// Late materialisation: the filter's columns first, the others only
+	// for the rows it keeps.
+	if err := it.readColumns(rg, out, stored, func(i int) bool { return req.FilterCols[i] }); err != nil {
+		return nil, err
+	}
+	sel, err := req.Filter(out)
+	if err != nil {
+		return nil, err
+	}
+	if len(sel) == 0 {
+		out.N = 0
+		return out, nil
+	}
+	if err := it.readColumns(rg, out, stored, func(i int) bool { return !req.FilterCols[i] }); err != nil {
+		return nil, err
+	}
+	if len(sel) < n {
+		out = out.Take(sel)
+	}
+	return out, nil
+}
+
+// readColumns reads the requested columns of row group rg that want
+// accepts (all when want is nil) into out.
+func (it *scanIter) readColumns(rg int, out *table.Batch, stored map[string]types.Type, want func(int) bool) error {
+	pf := it.cur.pf
+	req := it.req
+	n := out.N
 	for i, f := range req.Columns {
+		if want != nil && !want(i) {
+			continue
+		}
 		name := f.Name
 		st, ok := stored[name]
 		if !ok && i < len(req.Sources) && req.Sources[i] != "" {
@@ -290,12 +324,12 @@ func (it *scanIter) read(rg int) (*table.Batch, error) {
 		}
 		c, err := pf.readColumn(rg, name, st)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if c.Type != f.Type {
 			c = ingest.ConvertColumn(c, n, f.Type)
 		}
 		out.Cols[i] = c
 	}
-	return out, nil
+	return nil
 }
