@@ -42,6 +42,10 @@ type ScanRequest struct {
 	// engine applies the predicates to every row it gets.
 	Filter     func(*table.Batch) ([]int, error)
 	FilterCols []bool
+	// Needed, when set, marks the columns the query reads; a Source may
+	// return any column of the right type and length for the others (a
+	// constant null is cheapest) instead of decoding it.
+	Needed []bool
 }
 
 // Source provides table data.
@@ -68,6 +72,7 @@ func Run(ctx context.Context, root binder.Node, src Source, opts Options) (res *
 	}()
 	rs := newRun(ctx, src, opts)
 	rs.planPushdown(root)
+	rs.needed = planProjection(root)
 	return rs.exec(root)
 }
 
@@ -83,6 +88,7 @@ type runState struct {
 	scalars    map[*binder.Scalar]types.Value
 	ev         *evaluator
 	scanUses   map[*binder.Scan]*scanUse // see planPushdown
+	needed     map[*binder.Scan][]bool   // see planProjection
 	// materialized holds the result of each materialize() of the run.
 	materialized map[*binder.Materialize]*table.Table
 	// applyRows is the current input of each mv-apply subquery.

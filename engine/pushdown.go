@@ -51,6 +51,7 @@ func (r *runState) planPushdown(root binder.Node) {
 // Filter allows when one can be derived.
 func (r *runState) scanRequest(x *binder.Scan) ScanRequest {
 	req := binder2Scan(x)
+	req.Needed = r.needed[x]
 	u := r.scanUses[x]
 	if u == nil || u.open || len(u.preds) == 0 {
 		return req

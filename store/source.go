@@ -312,6 +312,11 @@ func (it *scanIter) readColumns(rg int, out *table.Batch, stored map[string]type
 		if want != nil && !want(i) {
 			continue
 		}
+		if req.Needed != nil && i < len(req.Needed) && !req.Needed[i] && (req.FilterCols == nil || i >= len(req.FilterCols) || !req.FilterCols[i]) {
+			// Not read by the query: skip decoding it.
+			out.Cols[i] = table.Const(f.Type, types.NullOf(f.Type), n)
+			continue
+		}
 		name := f.Name
 		st, ok := stored[name]
 		if !ok && i < len(req.Sources) && req.Sources[i] != "" {
