@@ -149,6 +149,8 @@ type scanIter struct {
 	fi    int // next file
 	cur   *openFile
 	rg    int // next row group of cur
+	// nulls stands in for the columns the query does not read.
+	nulls table.NullColumns
 }
 
 // openFile is a file being read.
@@ -314,7 +316,7 @@ func (it *scanIter) readColumns(rg int, out *table.Batch, stored map[string]type
 		}
 		if req.Needed != nil && i < len(req.Needed) && !req.Needed[i] && (req.FilterCols == nil || i >= len(req.FilterCols) || !req.FilterCols[i]) {
 			// Not read by the query: skip decoding it.
-			out.Cols[i] = table.Const(f.Type, types.NullOf(f.Type), n)
+			out.Cols[i] = it.nulls.Get(f.Type, n)
 			continue
 		}
 		name := f.Name

@@ -220,15 +220,82 @@ func (c *Column) Slice(from, to int) *Column {
 
 // Const returns a column of n copies of v (typed as t).
 func Const(t types.Type, v types.Value, n int) *Column {
-	c := NewColumn(t, n)
-	if t.UsesStrings() && !v.Null {
+	c := &Column{Type: t}
+	switch {
+	case t.UsesStrings():
 		c.Dict = []string{v.S}
-		c.Strs = nil
 		c.Codes = make([]uint32, n)
-		return c
+		if v.Null && t != types.String {
+			c.Nulls = make([]bool, n)
+			for i := range c.Nulls {
+				c.Nulls[i] = true
+			}
+		}
+	case v.Null:
+		c.Nulls = make([]bool, n)
+		for i := range c.Nulls {
+			c.Nulls[i] = true
+		}
+		switch {
+		case t.UsesInts():
+			c.Ints = make([]int64, n)
+		case t.UsesReals():
+			c.Reals = make([]float64, n)
+		default:
+			c.Dyn = make([]any, n)
+		}
+	case t.UsesInts():
+		c.Ints = make([]int64, n)
+		x := v.I
+		if v.Type.UsesReals() {
+			x = int64(v.F)
+		}
+		for i := range c.Ints {
+			c.Ints[i] = x
+		}
+	case t.UsesReals():
+		c.Reals = make([]float64, n)
+		x := v.F
+		if v.Type.UsesInts() {
+			x = float64(v.I)
+		}
+		for i := range c.Reals {
+			c.Reals[i] = x
+		}
+	default:
+		c.Dyn = make([]any, n)
+		d := v.ToDynamic()
+		for i := range c.Dyn {
+			c.Dyn[i] = d
+		}
 	}
-	for i := 0; i < n; i++ {
-		c.Append(v)
+	return c
+}
+
+// NullColumns hands out shared, read-only all-null columns (empty strings
+// for string types), so that a reader can stand in for columns a query does
+// not read without allocating them for every batch. Its zero value is ready
+// to use; it is not safe for concurrent use.
+type NullColumns struct {
+	cols map[nullKey]*Column
+}
+
+type nullKey struct {
+	t types.Type
+	n int
+}
+
+// Get returns an all-null column of type t and n rows. The column must not
+// be modified.
+func (nc *NullColumns) Get(t types.Type, n int) *Column {
+	if nc.cols == nil {
+		nc.cols = map[nullKey]*Column{}
+	}
+	k := nullKey{t, n}
+	c := nc.cols[k]
+	if c == nil {
+		c = Const(t, types.NullOf(t), n)
+		nc.cols[k] = c
 	}
 	return c
 }
