@@ -310,6 +310,9 @@ func parseRow(n *yaml.Node) (Row, error) {
 	}
 	var row Row
 	for i := 0; i+1 < len(n.Content); i += 2 {
+		if k := n.Content[i]; k.Kind != yaml.ScalarNode || strings.TrimSpace(k.Value) == "" {
+			return nil, errAt(k, "a column name must be a non-empty string")
+		}
 		v, err := scalarValue(n.Content[i+1])
 		if err != nil {
 			return nil, err
@@ -374,7 +377,7 @@ func (f *File) YAML(header string) []byte {
 		if len(t.Rows) > 0 {
 			b.WriteString("    rows:\n")
 			for _, tr := range t.Rows {
-				fmt.Fprintf(&b, "      %s:\n", tr.Table)
+				fmt.Fprintf(&b, "      %s:\n", flowKey(tr.Table))
 				for _, r := range tr.Rows {
 					b.WriteString("        - " + flowRow(r) + "\n")
 				}
@@ -410,10 +413,24 @@ func flowRow(r Row) string {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		b.WriteString(f.Column + ": " + flowValue(f.Value))
+		b.WriteString(flowKey(f.Column) + ": " + flowValue(f.Value))
 	}
 	b.WriteString("}")
 	return b.String()
+}
+
+// flowKey writes a column name, quoted unless it is a plain identifier.
+func flowKey(k string) string {
+	for i, r := range k {
+		if r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || i > 0 && r >= '0' && r <= '9' {
+			continue
+		}
+		return quoteYAML(k)
+	}
+	if k == "" || strings.EqualFold(k, "null") || strings.EqualFold(k, "true") || strings.EqualFold(k, "false") {
+		return quoteYAML(k)
+	}
+	return k
 }
 
 func flowValue(v any) string {
