@@ -138,3 +138,18 @@ func (n *nameSet) generated() string {
 
 // release frees a name (used when extend replaces a column in place).
 func (n *nameSet) release(name string) { delete(n.used, name) }
+
+// forItem returns the unique output name of an operator item: its explicit
+// name, else the name Kusto derives from its expression, else ColumnN.
+func (n *nameSet) forItem(item *ast.NamedExpr) string {
+	name := ""
+	if len(item.Names) == 1 {
+		name = item.Names[0].Name
+	} else {
+		name = exprName(item.X)
+	}
+	if name == "" {
+		return n.generated()
+	}
+	return n.add(name)
+}

@@ -327,17 +327,7 @@ func (b *binder) bindMakeSeries(sc *scope, in Node, x *ast.GenericOp) Node {
 			b.errorf(k.Pos, "make-series cannot group by a dynamic value; convert it with tostring()")
 			return nil
 		}
-		name := ""
-		if len(k.Names) == 1 {
-			name = k.Names[0].Name
-		} else {
-			name = exprName(k.X)
-		}
-		if name == "" {
-			name = names.generated()
-		} else {
-			name = names.add(name)
-		}
+		name := names.forItem(k)
 		ms.Keys = append(ms.Keys, e)
 		ms.Columns = append(ms.Columns, table.Field{Name: name, Type: e.Type()})
 	}

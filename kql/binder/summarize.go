@@ -31,17 +31,7 @@ func (b *binder) bindSummarize(sc *scope, in Node, x *ast.SummarizeOp) Node {
 			ok = false
 			continue
 		}
-		name := ""
-		if len(k.Names) == 1 {
-			name = k.Names[0].Name
-		} else {
-			name = exprName(k.X)
-		}
-		if name == "" {
-			name = names.generated()
-		} else {
-			name = names.add(name)
-		}
+		name := names.forItem(k)
 		t := e.Type()
 		if t == types.Null {
 			t = types.String
@@ -115,17 +105,7 @@ func (b *binder) bindSummarize(sc *scope, in Node, x *ast.SummarizeOp) Node {
 			ok = false
 			continue
 		}
-		name := ""
-		if len(a.Names) == 1 {
-			name = a.Names[0].Name
-		} else {
-			name = exprName(a.X)
-		}
-		if name == "" {
-			name = names.generated()
-		} else {
-			name = names.add(name)
-		}
+		name := names.forItem(a)
 		items = append(items, item{expr: rewritten, names: []string{name}})
 	}
 	if !ok {

@@ -408,17 +408,7 @@ func (b *binder) bindProject(sc *scope, in Node, x *ast.ProjectOp) Node {
 				ok = false
 				continue
 			}
-			name := ""
-			if len(c.Names) == 1 {
-				name = c.Names[0].Name
-			} else {
-				name = exprName(c.X)
-			}
-			if name == "" {
-				name = names.generated()
-			} else {
-				name = names.add(name)
-			}
+			name := names.forItem(c)
 			p.Exprs = append(p.Exprs, e)
 			p.Columns = append(p.Columns, table.Field{Name: name, Type: e.Type()})
 		}
@@ -609,17 +599,7 @@ func (b *binder) bindDistinct(sc *scope, in Node, x *ast.DistinctOp) Node {
 			b.errorf(c.Pos, "distinct cannot use a dynamic value; convert it with tostring()")
 			return nil
 		}
-		name := ""
-		if len(c.Names) == 1 {
-			name = c.Names[0].Name
-		} else {
-			name = exprName(c.X)
-		}
-		if name == "" {
-			name = names.generated()
-		} else {
-			name = names.add(name)
-		}
+		name := names.forItem(c)
 		d.Exprs = append(d.Exprs, e)
 		d.Columns = append(d.Columns, table.Field{Name: name, Type: e.Type()})
 	}
