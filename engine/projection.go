@@ -6,6 +6,12 @@ import (
 	"github.com/rmmhunt/rmmhunt/kql/binder"
 )
 
+// NeededColumns reports, for every Scan of a bound tree, which of its
+// columns the query reads (a nil mask, or a Scan left out of the map, means
+// every column). Callers that serve a query's scans themselves, such as a
+// scan shared by several rules, use it to decode only those columns.
+func NeededColumns(root binder.Node) map[*binder.Scan][]bool { return planProjection(root) }
+
 // planProjection finds, before a run starts, which columns of every Scan
 // some consumer reads, so that a Source can skip decoding the others (see
 // ScanRequest.Needed). An operator it does not model asks for every column

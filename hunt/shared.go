@@ -202,6 +202,9 @@ func (s *sharedSource) Scan(ctx context.Context, req engine.ScanRequest) (engine
 	for i, c := range req.Columns {
 		idx[i] = t.Schema.Index(c.Name)
 	}
+	// Columns no rule reads are not in the shared table: shared null
+	// columns stand in for them.
+	var nulls table.NullColumns
 	bi := 0
 	return batchFunc(func() (*table.Batch, error) {
 		if err := ctx.Err(); err != nil {
@@ -215,7 +218,7 @@ func (s *sharedSource) Scan(ctx context.Context, req engine.ScanRequest) (engine
 		out := &table.Batch{Schema: req.Columns, Cols: make([]*table.Column, len(req.Columns)), N: b.N}
 		for i, c := range req.Columns {
 			if idx[i] < 0 {
-				out.Cols[i] = table.Const(c.Type, types.NullOf(c.Type), b.N)
+				out.Cols[i] = nulls.Get(c.Type, b.N)
 				continue
 			}
 			out.Cols[i] = b.Cols[idx[i]]
@@ -279,6 +282,8 @@ func planQuery(root binder.Node, plans map[string]*tablePlan, order *[]string) (
 			}
 		}
 	}
+	// Only the columns some consumer reads join the plan (projection).
+	needs := engine.NeededColumns(root)
 	var tables []string
 	seen := map[string]bool{}
 	for si, s := range w.scans {
@@ -289,7 +294,12 @@ func planQuery(root binder.Node, plans map[string]*tablePlan, order *[]string) (
 			*order = append(*order, s.Table)
 		}
 		remap := make([]int, len(s.Columns))
+		need := needs[s]
 		for i, c := range s.Columns {
+			if need != nil && i < len(need) && !need[i] {
+				remap[i] = -1
+				continue
+			}
 			remap[i], _ = p.column(c, scanSource(s, i))
 		}
 		for _, conj := range conds[si] {
@@ -630,7 +640,7 @@ func fold(op string, es []binder.Expr) binder.Expr {
 func remapExpr(e binder.Expr, remap []int, cols table.Schema) (binder.Expr, bool) {
 	switch x := e.(type) {
 	case *binder.ColumnRef:
-		if x.Index < 0 || x.Index >= len(remap) {
+		if x.Index < 0 || x.Index >= len(remap) || remap[x.Index] < 0 {
 			return nil, false
 		}
 		c := *x
