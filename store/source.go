@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -305,11 +307,18 @@ func (it *scanIter) read(rg int) (*table.Batch, error) {
 }
 
 // readColumns reads the requested columns of row group rg that want
-// accepts (all when want is nil) into out.
+// accepts (all when want is nil) into out. Columns are decoded in parallel,
+// one goroutine per column, at most GOMAXPROCS at a time.
 func (it *scanIter) readColumns(rg int, out *table.Batch, stored map[string]types.Type, want func(int) bool) error {
 	pf := it.cur.pf
 	req := it.req
 	n := out.N
+	type job struct {
+		i    int
+		name string
+		st   types.Type
+	}
+	var jobs []job
 	for i, f := range req.Columns {
 		if want != nil && !want(i) {
 			continue
@@ -326,17 +335,48 @@ func (it *scanIter) readColumns(rg int, out *table.Batch, stored map[string]type
 			st, ok = stored[name]
 		}
 		if !ok {
-			out.Cols[i] = table.Const(f.Type, types.NullOf(f.Type), n)
+			out.Cols[i] = it.nulls.Get(f.Type, n)
 			continue
 		}
-		c, err := pf.readColumn(rg, name, st)
+		jobs = append(jobs, job{i, name, st})
+	}
+	decode := func(j job) error {
+		c, err := pf.readColumn(rg, j.name, j.st)
 		if err != nil {
 			return err
 		}
-		if c.Type != f.Type {
-			c = ingest.ConvertColumn(c, n, f.Type)
+		if t := req.Columns[j.i].Type; c.Type != t {
+			c = ingest.ConvertColumn(c, n, t)
 		}
-		out.Cols[i] = c
+		out.Cols[j.i] = c
+		return nil
+	}
+	workers := runtime.GOMAXPROCS(0)
+	if len(jobs) < 2 || workers < 2 {
+		for _, j := range jobs {
+			if err := decode(j); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	errs := make([]error, len(jobs))
+	sem := make(chan struct{}, workers)
+	var wg sync.WaitGroup
+	for k, j := range jobs {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func(k int, j job) {
+			defer wg.Done()
+			defer func() { <-sem }()
+			errs[k] = decode(j)
+		}(k, j)
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
 	}
 	return nil
 }
