@@ -225,19 +225,28 @@ func walkObject(d []byte, i, depth int, fn func(ks, ke int, esc bool, vs int) (i
 		if err != nil {
 			return ve, err
 		}
-		j = skipSpace(d, ve)
-		if j >= len(d) {
-			return j, errEOF(j, "an object")
-		}
-		switch d[j] {
-		case ',':
-			j = skipSpace(d, j+1)
-		case '}':
-			return j + 1, nil
-		default:
-			return j, errAt(j, d, "',' or '}' in object")
+		var done bool
+		if j, done, err = afterMember(d, ve, '}', "an object", "',' or '}' in object"); done || err != nil {
+			return j, err
 		}
 	}
+}
+
+// afterMember reads what follows a member of an object or array ending at
+// ve: a ',' (it returns the offset of the next member) or the closing
+// bracket (done, with the offset after it).
+func afterMember(d []byte, ve int, closer byte, what, expected string) (next int, done bool, err error) {
+	j := skipSpace(d, ve)
+	if j >= len(d) {
+		return j, false, errEOF(j, what)
+	}
+	switch d[j] {
+	case ',':
+		return skipSpace(d, j+1), false, nil
+	case closer:
+		return j + 1, true, nil
+	}
+	return j, false, errAt(j, d, expected)
 }
 
 // eachElement walks the array whose '[' is d[i], calling fn with the offset
@@ -259,17 +268,9 @@ func eachElement(d []byte, i, depth int, fn func(vs int) (int, error)) (int, err
 		if err != nil {
 			return ve, err
 		}
-		j = skipSpace(d, ve)
-		if j >= len(d) {
-			return j, errEOF(j, "an array")
-		}
-		switch d[j] {
-		case ',':
-			j = skipSpace(d, j+1)
-		case ']':
-			return j + 1, nil
-		default:
-			return j, errAt(j, d, "',' or ']' in array")
+		var done bool
+		if j, done, err = afterMember(d, ve, ']', "an array", "',' or ']' in array"); done || err != nil {
+			return j, err
 		}
 	}
 }
