@@ -576,49 +576,13 @@ func readChunk(cc parquet.ColumnChunk, t types.Type, n int) (*table.Column, erro
 				}
 			}
 		case t == types.Int:
-			vals := data.Int32()
-			k := 0
-			for j := 0; j < rows; j++ {
-				if isNull(j) {
-					col.Ints = append(col.Ints, 0)
-					continue
-				}
-				col.Ints = append(col.Ints, int64(vals[k]))
-				k++
-			}
+			col.Ints = spreadNulls(col.Ints, data.Int32(), rows, isNull, func(v int32) int64 { return int64(v) })
 		case t == types.Datetime:
-			vals := data.Int64()
-			k := 0
-			for j := 0; j < rows; j++ {
-				if isNull(j) {
-					col.Ints = append(col.Ints, 0)
-					continue
-				}
-				col.Ints = append(col.Ints, joinMicros(vals[k], 0))
-				k++
-			}
+			col.Ints = spreadNulls(col.Ints, data.Int64(), rows, isNull, func(v int64) int64 { return joinMicros(v, 0) })
 		case t.UsesInts():
-			vals := data.Int64()
-			k := 0
-			for j := 0; j < rows; j++ {
-				if isNull(j) {
-					col.Ints = append(col.Ints, 0)
-					continue
-				}
-				col.Ints = append(col.Ints, vals[k])
-				k++
-			}
+			col.Ints = spreadNulls(col.Ints, data.Int64(), rows, isNull, func(v int64) int64 { return v })
 		case t.UsesReals():
-			vals := data.Double()
-			k := 0
-			for j := 0; j < rows; j++ {
-				if isNull(j) {
-					col.Reals = append(col.Reals, 0)
-					continue
-				}
-				col.Reals = append(col.Reals, vals[k])
-				k++
-			}
+			col.Reals = spreadNulls(col.Reals, data.Double(), rows, isNull, func(v float64) float64 { return v })
 		default:
 			return nil, fmt.Errorf("cannot read type %s", t)
 		}
@@ -659,4 +623,21 @@ func byteArrays(v encoding.Values) []string {
 		out[i] = all[offsets[i]:offsets[i+1]]
 	}
 	return out
+}
+
+// spreadNulls appends one value per row to dst: the zero value for a null
+// row, else the next of vals (which hold only the non-null values)
+// converted by conv.
+func spreadNulls[V, D any](dst []D, vals []V, rows int, isNull func(int) bool, conv func(V) D) []D {
+	var zero D
+	k := 0
+	for j := 0; j < rows; j++ {
+		if isNull(j) {
+			dst = append(dst, zero)
+			continue
+		}
+		dst = append(dst, conv(vals[k]))
+		k++
+	}
+	return dst
 }
