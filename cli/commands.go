@@ -14,6 +14,8 @@ import (
 	"github.com/rmmhunt/rmmhunt/hunt"
 	"github.com/rmmhunt/rmmhunt/kql/binder"
 	"github.com/rmmhunt/rmmhunt/kql/diag"
+	"github.com/rmmhunt/rmmhunt/kql/parser"
+	"github.com/rmmhunt/rmmhunt/kql/token"
 	"github.com/rmmhunt/rmmhunt/pack/builtin"
 	"github.com/rmmhunt/rmmhunt/query"
 	"github.com/rmmhunt/rmmhunt/report"
@@ -50,19 +52,27 @@ func newQueryCmd(e *env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			q, err := query.CompileString(name, text, run.Catalog())
+			q, err := query.CompileAll(token.NewFile(name, text), run.Catalog())
 			if q != nil && q.Diags != nil && len(q.Diags.Items) > 0 {
 				fmt.Fprint(e.stderr, q.Diags.Format())
 			}
 			if err != nil {
 				return quietExit(ExitError)
 			}
-			t, err := q.Run(context.Background(), run, now)
+			ts, err := q.RunAll(context.Background(), run, now)
 			if err != nil {
 				return failErr(err)
 			}
-			if err := report.WriteTable(e.stdout, t, format); err != nil {
-				return failErr(err)
+			// Several tabular expression statements give several result
+			// tables, written one after the other (a blank line between
+			// them in the text formats).
+			for i, t := range ts {
+				if i > 0 {
+					fmt.Fprintln(e.stdout)
+				}
+				if err := report.WriteTable(e.stdout, t, format); err != nil {
+					return failErr(err)
+				}
 			}
 			return nil
 		},
@@ -191,8 +201,7 @@ func newCheckCmd(e *env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			q, _ := query.CompileString(name, text, cat)
-			return reportCheck(e, []*diag.List{q.Diags}, 1)
+			return reportCheck(e, checkQueryText(token.NewFile(name, text), cat), 1)
 		},
 	}
 	c.Flags().StringVarP(&file, "file", "f", "", "read the query from FILE ('-' for standard input)")
@@ -377,4 +386,40 @@ func genStore(e *env, dir string, opts gen.Options) error {
 	}
 	fmt.Fprintln(e.stdout)
 	return nil
+}
+
+// checkQueryText compiles a query text for check. A text that does not parse
+// as one query but is several queries separated by blank lines (as Kusto's
+// editors delimit them) is checked query by query, with the positions of the
+// whole text.
+func checkQueryText(f *token.File, cat binder.Catalog) []*diag.List {
+	q, err := query.CompileAll(f, cat)
+	if err == nil || q.Root != nil || len(q.Roots) > 0 {
+		return []*diag.List{q.Diags}
+	}
+	if _, pd := parser.ParseQuery(f); pd == nil || !pd.HasErrors() {
+		return []*diag.List{q.Diags}
+	}
+	spans := parser.EditorQueries(f)
+	if len(spans) < 2 {
+		return []*diag.List{q.Diags}
+	}
+	var files []*token.File
+	for _, sp := range spans {
+		pf := parser.EditorQueryFile(f, sp)
+		if _, d := parser.ParseQuery(pf); d != nil && d.HasErrors() {
+			return []*diag.List{q.Diags}
+		}
+		files = append(files, pf)
+	}
+	lists := make([]*diag.List, 0, len(files))
+	for i, pf := range files {
+		pq, _ := query.CompileAll(pf, cat)
+		if i == 0 {
+			pq.Diags.Warnf(spans[0], "the text is %d queries separated by blank lines; each is checked on its own", len(spans))
+			pq.Diags.Sort()
+		}
+		lists = append(lists, pq.Diags)
+	}
+	return lists
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/rmmhunt/rmmhunt/engine"
+	"github.com/rmmhunt/rmmhunt/kql/ast"
 	"github.com/rmmhunt/rmmhunt/kql/binder"
 	"github.com/rmmhunt/rmmhunt/kql/diag"
 	"github.com/rmmhunt/rmmhunt/kql/parser"
@@ -53,7 +54,7 @@ func checkCorpus(e *env, path string, d *dataFlags) error {
 	}
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 1<<20), 64<<20)
-	var n, parsed, bound, executed int
+	var n, parsed, bound, executed, split, external int
 	line := 0
 	for sc.Scan() {
 		line++
@@ -70,7 +71,14 @@ func checkCorpus(e *env, path string, d *dataFlags) error {
 		if name == "" {
 			name = fmt.Sprintf("%s:%d", path, line)
 		}
-		stage, msg := runCorpusQuery(ent.Query, empty, data, now)
+		o := runCorpusQuery(ent.Query, empty, data, now)
+		stage, msg := o.stage, o.msg
+		if o.queries > 1 {
+			split++
+		}
+		if o.emptyExternal > 0 {
+			external++
+		}
 		if stage >= 1 {
 			parsed++
 		}
@@ -86,43 +94,101 @@ func checkCorpus(e *env, path string, d *dataFlags) error {
 	if err := sc.Err(); err != nil {
 		return failErr(fmt.Errorf("%s: %v", path, err))
 	}
+	if split > 0 {
+		fmt.Fprintf(e.stdout, "note: %d texts are several queries separated by blank lines (as Kusto's editors delimit them); each query was checked\n", split)
+	}
+	if external > 0 {
+		fmt.Fprintf(e.stdout, "note: %d queries read externaldata with no local file (give one with --external URL=PATH); it was run as an empty table\n", external)
+	}
 	fmt.Fprintf(e.stdout, "parsed %d/%d, bound %d/%d, executed %d/%d\n", parsed, n, bound, n, executed, n)
 	return nil
 }
 
-// runCorpusQuery returns how far a query got (0 none, 1 parsed, 2 bound,
-// 3 executed) and, when it stopped early, its first diagnostic.
-func runCorpusQuery(text string, empty, data *engine.MemSource, now time.Time) (int, string) {
+// corpusOutcome is how far one corpus entry got.
+type corpusOutcome struct {
+	// stage is 0 (nothing), 1 (parsed), 2 (bound) or 3 (executed).
+	stage int
+	// msg is the first diagnostic when the entry stopped early.
+	msg string
+	// queries is the number of queries the entry holds: more than one
+	// when its text is several queries separated by blank lines.
+	queries int
+	// emptyExternal counts externaldata URLs read as empty tables.
+	emptyExternal int
+}
+
+// runCorpusQuery returns how far a corpus entry got. A text that does not
+// parse as one query but is several queries separated by blank lines (as
+// Kusto's editors delimit them) is checked query by query; the entry gets
+// as far as its weakest query.
+func runCorpusQuery(text string, empty, data *engine.MemSource, now time.Time) corpusOutcome {
 	file := token.NewFile("query", text)
 	tree, pd := parser.ParseQuery(file)
-	if pd != nil && pd.HasErrors() {
-		return 0, firstDiag(pd)
+	if pd == nil || !pd.HasErrors() {
+		out := runCorpusTree(file, tree, empty, data, now)
+		out.queries = 1
+		return out
 	}
+	spans := parser.EditorQueries(file)
+	if len(spans) < 2 {
+		return corpusOutcome{msg: firstDiag(pd), queries: 1}
+	}
+	var trees []*ast.Query
+	var files []*token.File
+	for _, sp := range spans {
+		f := parser.EditorQueryFile(file, sp)
+		t, d := parser.ParseQuery(f)
+		if d != nil && d.HasErrors() {
+			// Report the whole text's first error: the split did not
+			// give queries that parse either.
+			return corpusOutcome{msg: firstDiag(pd), queries: 1}
+		}
+		trees = append(trees, t)
+		files = append(files, f)
+	}
+	res := corpusOutcome{stage: 3, queries: len(spans)}
+	for i, t := range trees {
+		o := runCorpusTree(files[i], t, empty, data, now)
+		res.emptyExternal += o.emptyExternal
+		if o.stage < res.stage {
+			res.stage, res.msg = o.stage, o.msg
+		}
+	}
+	return res
+}
+
+// runCorpusTree binds and runs one parsed query: every tabular expression
+// statement, over empty tables and then over the data, if any.
+func runCorpusTree(file *token.File, tree *ast.Query, empty, data *engine.MemSource, now time.Time) corpusOutcome {
 	stage := 1
 	srcs := []*engine.MemSource{empty}
 	if data != nil {
 		srcs = append(srcs, data)
 	}
+	missing := 0
 	for i, src := range srcs {
-		root, bd := binder.Bind(tree, file, binder.Options{Catalog: src.CatalogAt(now)})
+		roots, bd := binder.BindAll(tree, file, binder.Options{Catalog: src.CatalogAt(now)})
 		if bd != nil && bd.HasErrors() {
-			return stage, firstDiag(bd)
+			return corpusOutcome{stage: stage, msg: firstDiag(bd)}
 		}
 		if i == 0 {
 			stage = 2
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), corpusQueryTimeout)
-		_, err := engine.Run(ctx, root, src, engine.Options{Now: ticksOf(now)})
-		cancel()
-		if err != nil {
-			where := "empty tables"
-			if i == 1 {
-				where = "the data"
+		for _, root := range roots {
+			ctx, cancel := context.WithTimeout(context.Background(), corpusQueryTimeout)
+			opts := engine.Options{Now: ticksOf(now), MissingExternal: func(string) { missing++ }}
+			_, err := engine.Run(ctx, root, src, opts)
+			cancel()
+			if err != nil {
+				where := "empty tables"
+				if i == 1 {
+					where = "the data"
+				}
+				return corpusOutcome{stage: stage, msg: fmt.Sprintf("run over %s: %v", where, err)}
 			}
-			return stage, fmt.Sprintf("run over %s: %v", where, err)
 		}
 	}
-	return 3, ""
+	return corpusOutcome{stage: 3, emptyExternal: missing}
 }
 
 func firstDiag(l *diag.List) string {

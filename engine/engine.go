@@ -61,6 +61,11 @@ type Options struct {
 	// downloaded). When nil, the Source's ExternalFiles are used, if it
 	// has any.
 	External map[string]string
+	// MissingExternal, when set, makes an externaldata URL with no local
+	// file read as an empty table (after calling it with the URL) instead
+	// of failing the query. Checkers use it to run a query's plan; a
+	// result computed this way lacks that table's rows.
+	MissingExternal func(url string)
 }
 
 // Run executes a bound query and returns its whole result.
@@ -95,6 +100,8 @@ type runState struct {
 	applyRows map[*binder.ApplyRows]*table.Batch
 	// externals maps externaldata URLs to local files.
 	externals map[string]string
+	// missingExternal is Options.MissingExternal.
+	missingExternal func(url string)
 }
 
 func newRun(ctx context.Context, src Source, opts Options) *runState {
@@ -105,9 +112,10 @@ func newRun(ctx context.Context, src Source, opts Options) *runState {
 		regexes:    map[string]*regexp.Regexp{},
 		scalars:    map[*binder.Scalar]types.Value{},
 
-		materialized: map[*binder.Materialize]*table.Table{},
-		applyRows:    map[*binder.ApplyRows]*table.Batch{},
-		externals:    opts.External,
+		materialized:    map[*binder.Materialize]*table.Table{},
+		applyRows:       map[*binder.ApplyRows]*table.Batch{},
+		externals:       opts.External,
+		missingExternal: opts.MissingExternal,
 	}
 	if rs.externals == nil {
 		if f, ok := src.(ExternalFiler); ok {

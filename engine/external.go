@@ -29,6 +29,10 @@ func (r *runState) external(x *binder.External) (BatchIterator, error) {
 	out := table.NewBatch(x.Columns, 0)
 	for _, u := range x.URLs {
 		path, ok := r.externals[u]
+		if !ok && r.missingExternal != nil {
+			r.missingExternal(u)
+			continue
+		}
 		if !ok {
 			return nil, fmt.Errorf("externaldata: no local file for %s; rmmhunt does not download, give one with --external '%s=PATH'", u, u)
 		}

@@ -23,16 +23,32 @@ import (
 
 // Query is a parsed and bound query.
 type Query struct {
-	File  *token.File
-	AST   *ast.Query
-	Root  binder.Node
+	File *token.File
+	AST  *ast.Query
+	// Root is the bound query when it has one result (Compile).
+	Root binder.Node
+	// Roots are the bound tabular expression statements, one per result
+	// table, in order (CompileAll; Compile sets it to Root alone).
+	Roots []binder.Node
 	Diags *diag.List
 }
 
 // Compile parses and binds the query in f against cat (nil: the documented
-// Defender tables). On failure it returns the query with its diagnostics
-// and a *diag.ListError.
+// Defender tables). The query must have one result: several tabular
+// expression statements are an error here (see CompileAll). On failure it
+// returns the query with its diagnostics and a *diag.ListError.
 func Compile(f *token.File, cat binder.Catalog) (*Query, error) {
+	return compile(f, cat, false)
+}
+
+// CompileAll is Compile for a query that may have several tabular
+// expression statements: Kusto runs each and returns one table per
+// statement, and so does RunAll.
+func CompileAll(f *token.File, cat binder.Catalog) (*Query, error) {
+	return compile(f, cat, true)
+}
+
+func compile(f *token.File, cat binder.Catalog, all bool) (*Query, error) {
 	q := &Query{File: f}
 	tree, pd := parser.ParseQuery(f)
 	q.AST = tree
@@ -44,12 +60,22 @@ func Compile(f *token.File, cat binder.Catalog) (*Query, error) {
 		q.Diags.Sort()
 		return q, q.Diags.Err()
 	}
-	root, bd := binder.Bind(tree, f, binder.Options{Catalog: cat})
+	var bd *diag.List
+	if all {
+		q.Roots, bd = binder.BindAll(tree, f, binder.Options{Catalog: cat})
+		if len(q.Roots) == 1 {
+			q.Root = q.Roots[0]
+		}
+	} else {
+		q.Root, bd = binder.Bind(tree, f, binder.Options{Catalog: cat})
+		if q.Root != nil {
+			q.Roots = []binder.Node{q.Root}
+		}
+	}
 	if bd != nil {
 		q.Diags.Items = append(q.Diags.Items, bd.Items...)
 	}
 	q.Diags.Sort()
-	q.Root = root
 	if q.Diags.HasErrors() {
 		return q, q.Diags.Err()
 	}
@@ -61,12 +87,34 @@ func CompileString(name, text string, cat binder.Catalog) (*Query, error) {
 	return Compile(token.NewFile(name, text), cat)
 }
 
-// Run executes the query over src with now as the reference time.
+// Run executes a query with one result over src with now as the reference
+// time.
 func (q *Query) Run(ctx context.Context, src engine.Source, now time.Time) (*table.Table, error) {
 	if q.Root == nil {
+		if len(q.Roots) > 1 {
+			return nil, fmt.Errorf("query %s has %d results; run it with RunAll", q.File.Name, len(q.Roots))
+		}
 		return nil, fmt.Errorf("query %s did not compile", q.File.Name)
 	}
 	return engine.Run(ctx, q.Root, src, engine.Options{Now: types.TicksFromTime(now)})
+}
+
+// RunAll executes every tabular expression statement of the query over src
+// with now as the reference time and returns one table per statement, in
+// order.
+func (q *Query) RunAll(ctx context.Context, src engine.Source, now time.Time) ([]*table.Table, error) {
+	if len(q.Roots) == 0 {
+		return nil, fmt.Errorf("query %s did not compile", q.File.Name)
+	}
+	out := make([]*table.Table, 0, len(q.Roots))
+	for _, r := range q.Roots {
+		t, err := engine.Run(ctx, r, src, engine.Options{Now: types.TicksFromTime(now)})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, nil
 }
 
 // ReadsTables returns the names of the tables the query scans.
@@ -114,8 +162,8 @@ func (q *Query) ReadsTables() []string {
 			}
 		}
 	}
-	if q.Root != nil {
-		walk(q.Root)
+	for _, r := range q.Roots {
+		walk(r)
 	}
 	return out
 }

@@ -50,20 +50,50 @@ type Options struct {
 	Params map[string]types.Value
 }
 
-// Bind binds a parsed query. The diagnostics are those of binding only; the
-// returned Node is nil when there are errors.
+// Bind binds a parsed query that has one result. The diagnostics are those
+// of binding only; the returned Node is nil when there are errors. A query
+// with several tabular expression statements (which Kusto answers with one
+// result table each) is reported as an error here; BindAll binds those.
 func Bind(q *ast.Query, file *token.File, opts Options) (Node, *diag.List) {
+	roots, diags := BindAll(q, file, opts)
+	if len(roots) > 1 {
+		diags.Errorf(resultSpans(q)[1], "this query has %d results (one per tabular expression statement); only a query with one result can be used here", len(roots))
+		diags.Sort()
+		return nil, diags
+	}
+	if len(roots) == 0 {
+		return nil, diags
+	}
+	return roots[0], diags
+}
+
+// BindAll binds a parsed query and returns one Node per tabular expression
+// statement, in order: Kusto runs each and returns one result table for
+// each. The diagnostics are those of binding only; no Node is returned when
+// there are errors.
+func BindAll(q *ast.Query, file *token.File, opts Options) ([]Node, *diag.List) {
 	b := &binder{diags: &diag.List{File: file}, cat: opts.Catalog, file: file}
 	if b.cat == nil {
 		b.cat = SchemaCatalog(schema.Default())
 	}
 	b.collectNames(q)
-	root := b.bindQuery(q, opts.Params)
+	roots := b.bindQuery(q, opts.Params)
 	b.diags.Sort()
 	if b.diags.HasErrors() {
 		return nil, b.diags
 	}
-	return root, b.diags
+	return roots, b.diags
+}
+
+// resultSpans returns the spans of q's tabular expression statements.
+func resultSpans(q *ast.Query) []token.Span {
+	var out []token.Span
+	for _, st := range q.Stmts {
+		if es, ok := st.(*ast.ExprStmt); ok {
+			out = append(out, es.Span())
+		}
+	}
+	return out
 }
 
 type binder struct {
@@ -132,13 +162,12 @@ func (b *binder) collectNames(q *ast.Query) {
 	}
 }
 
-func (b *binder) bindQuery(q *ast.Query, params map[string]types.Value) Node {
+func (b *binder) bindQuery(q *ast.Query, params map[string]types.Value) []Node {
 	sc := &scope{names: map[string]*binding{}}
 	for name, v := range params {
 		sc.names[name] = &binding{scalar: &Const{V: v, Pos: token.Span{Start: token.NoPos}}}
 	}
-	var root Node
-	var rootSpan token.Span
+	var roots []Node
 	var queryNow *Const
 	for _, st := range q.Stmts {
 		switch st := st.(type) {
@@ -173,25 +202,20 @@ func (b *binder) bindQuery(q *ast.Query, params map[string]types.Value) Node {
 				sc.names[p.Name.Name] = &binding{scalar: &Const{V: types.NullOf(t), Pos: p.Pos}}
 			}
 		case *ast.ExprStmt:
-			if root != nil {
-				b.errorf(st.Span(), "a query has one result expression; this is a second one")
-				continue
+			if root := b.bindTabular(sc, st.X); root != nil {
+				roots = append(roots, root)
 			}
-			rootSpan = st.Span()
-			root = b.bindTabular(sc, st.X)
 		}
 	}
-	if root != nil && queryNow != nil {
-		root = &QueryNow{Input: root, Now: queryNow.V.I}
-	}
-	if root == nil && !b.diags.HasErrors() {
-		span := q.Pos
-		if !span.IsValid() {
-			span = rootSpan
+	if queryNow != nil {
+		for i, r := range roots {
+			roots[i] = &QueryNow{Input: r, Now: queryNow.V.I}
 		}
-		b.errorf(span, "the query has no tabular expression to run")
 	}
-	return root
+	if len(roots) == 0 && !b.diags.HasErrors() {
+		b.errorf(q.Pos, "the query has no tabular expression to run")
+	}
+	return roots
 }
 
 func knownSetOption(name string) bool {

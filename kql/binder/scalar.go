@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/rmmhunt/rmmhunt/kql/ast"
 	"github.com/rmmhunt/rmmhunt/kql/builtins"
@@ -220,8 +221,19 @@ func (b *binder) bindTypedLit(x *ast.TypedLit) Expr {
 	}
 	switch t {
 	case types.Datetime:
+		// Text copied from web pages carries no-break spaces; .NET's
+		// datetime parser, and so Kusto's, takes any Unicode space.
+		text = strings.Map(func(r rune) rune {
+			if unicode.IsSpace(r) {
+				return ' '
+			}
+			return r
+		}, text)
 		ticks, ok := types.ParseDatetime(text)
 		if !ok {
+			if tod, ok := types.ParseTimeOfDay(text); ok {
+				return b.todayAt(tod, x.Pos)
+			}
 			return bad()
 		}
 		return &Const{V: types.NewDatetime(ticks), Pos: x.Pos}
@@ -626,4 +638,14 @@ func (b *binder) bindIn(sc *scope, row *rowScope, x *ast.InExpr) Expr {
 		}
 	}
 	return out
+}
+
+// todayAt binds a datetime literal that gives only a time of day, such as
+// datetime("8:00:00 AM"): Kusto fills in the current date, which offline is
+// the date of the query's reference time, startofday(now()) + tod.
+func (b *binder) todayAt(tod int64, pos token.Span) Expr {
+	nowFn, _ := builtins.Lookup("now")
+	sod, _ := builtins.Lookup("startofday")
+	today := &Call{Name: "startofday", Func: sod, Args: []Expr{&Call{Name: "now", Func: nowFn, T: types.Datetime, Pos: pos}}, T: types.Datetime, Pos: pos}
+	return &Call{Name: "+", Args: []Expr{today, &Const{V: types.NewTimespan(tod), Pos: pos}}, T: types.Datetime, Pos: pos}
 }

@@ -336,3 +336,78 @@ func parseTimespanAbs(s string) (int64, bool) {
 	}
 	return days*TicksPerDay + h*TicksPerHour + m*TicksPerMinute + secTicks, true
 }
+
+// ParseTimeOfDay parses a time of day without a date, as .NET's datetime
+// parser (and so Kusto's datetime literal) accepts it: "H:MM", "H:MM:SS" or
+// "H:MM:SS.fffffff", optionally followed by "AM" or "PM". It returns the
+// ticks since midnight.
+func ParseTimeOfDay(s string) (int64, bool) {
+	s = strings.TrimSpace(s)
+	ampm := ""
+	if n := len(s); n > 2 {
+		switch strings.ToUpper(s[n-2:]) {
+		case "AM", "PM":
+			ampm = strings.ToUpper(s[n-2:])
+			s = strings.TrimSpace(s[:n-2])
+		}
+	}
+	parts := strings.Split(s, ":")
+	if len(parts) < 2 || len(parts) > 3 {
+		return 0, false
+	}
+	num := func(p string, max int) (int, bool) {
+		if len(p) == 0 || len(p) > 2 {
+			return 0, false
+		}
+		v := 0
+		for _, c := range p {
+			if c < '0' || c > '9' {
+				return 0, false
+			}
+			v = v*10 + int(c-'0')
+		}
+		return v, v <= max
+	}
+	h, ok := num(parts[0], 23)
+	if !ok {
+		return 0, false
+	}
+	m, ok := num(parts[1], 59)
+	if !ok {
+		return 0, false
+	}
+	var sec int
+	var frac int64
+	if len(parts) == 3 {
+		sp, fp, hasFrac := strings.Cut(parts[2], ".")
+		if sec, ok = num(sp, 59); !ok {
+			return 0, false
+		}
+		if hasFrac {
+			if len(fp) == 0 || len(fp) > 7 {
+				return 0, false
+			}
+			for i := 0; i < 7; i++ {
+				d := int64(0)
+				if i < len(fp) {
+					if fp[i] < '0' || fp[i] > '9' {
+						return 0, false
+					}
+					d = int64(fp[i] - '0')
+				}
+				frac = frac*10 + d
+			}
+		}
+	}
+	switch ampm {
+	case "AM", "PM":
+		if h < 1 || h > 12 {
+			return 0, false
+		}
+		h %= 12
+		if ampm == "PM" {
+			h += 12
+		}
+	}
+	return ((int64(h)*60+int64(m))*60+int64(sec))*TicksPerSecond + frac, true
+}
