@@ -338,6 +338,30 @@ func commonType(a []types.Type) (types.Type, error) {
 	return res, nil
 }
 
+// branchType is the result type of iff and case. It is commonType, except
+// that string and dynamic branches give a string (the dynamic value taken as
+// by tostring): Microsoft's published hunting queries group by such an iff,
+// e.g. iff(..., tostring(RemoteUrl), parse_url(RemoteUrl).Host), which the
+// service runs, while a dynamic group key is an error.
+func branchType(a []types.Type) (types.Type, error) {
+	hasString, hasDynamic, other := false, false, false
+	for _, t := range a {
+		switch t {
+		case types.String:
+			hasString = true
+		case types.Dynamic:
+			hasDynamic = true
+		case types.Null, types.Unknown:
+		default:
+			other = true
+		}
+	}
+	if hasString && hasDynamic && !other {
+		return types.String, nil
+	}
+	return commonType(a)
+}
+
 // Common returns the type that values of types a and b unify to, as in the
 // branches of iff/case/coalesce.
 func Common(a, b types.Type) (types.Type, error) { return commonType([]types.Type{a, b}) }

@@ -58,7 +58,7 @@ func init() {
 
 	// Logic and nulls.
 	def(&Func{Name: "not", MinArgs: 1, MaxArgs: 1, Result: fixed(B)})
-	def(&Func{Name: "iff", MinArgs: 3, MaxArgs: 3, Result: func(a []types.Type) (types.Type, error) { return commonType(a[1:]) }})
+	def(&Func{Name: "iff", MinArgs: 3, MaxArgs: 3, Result: func(a []types.Type) (types.Type, error) { return branchType(a[1:]) }})
 	alias("iif", "iff")
 	def(&Func{Name: "case", MinArgs: 3, MaxArgs: -1, Result: func(a []types.Type) (types.Type, error) {
 		var vals []types.Type
@@ -66,7 +66,7 @@ func init() {
 			vals = append(vals, a[i])
 		}
 		vals = append(vals, a[len(a)-1])
-		return commonType(vals)
+		return branchType(vals)
 	}})
 	def(&Func{Name: "coalesce", MinArgs: 1, MaxArgs: -1, Result: commonType})
 	def(&Func{Name: "isempty", MinArgs: 1, MaxArgs: 1, Result: fixed(B)})
