@@ -626,6 +626,16 @@ func registerDynamicFuncs() {
 	scalarFuncs["extract_json"] = func(_ *evaluator, x *binder.Call, a []types.Value) (types.Value, error) {
 		return extractJSON(a, x.T), nil
 	}
+	fn("parse_xml", func(a []types.Value) types.Value {
+		if isNullish(a[0]) {
+			return dynNull()
+		}
+		v, ok := parseXML(a[0].String())
+		if !ok {
+			return dynNull()
+		}
+		return types.NewDynamic(v)
+	})
 	fn("parse_csv", func(a []types.Value) types.Value {
 		fields := parseCSVRecord(a[0].String())
 		out := make([]any, len(fields))

@@ -80,6 +80,9 @@ func registerMathFuncs() {
 
 	// now() and ago() are bound as constants of the query; these entries
 	// evaluate them when called directly.
+	scalarFuncs["ingestion_time"] = func(*evaluator, *binder.Call, []types.Value) (types.Value, error) {
+		return types.NullOf(types.Datetime), nil
+	}
 	scalarFuncs["now"] = func(ev *evaluator, _ *binder.Call, a []types.Value) (types.Value, error) {
 		t := ev.run.now
 		if len(a) == 1 {

@@ -197,6 +197,9 @@ func (b *binder) bindCall(sc *scope, row *rowScope, x *ast.CallExpr) Expr {
 	if t == types.Null {
 		t = types.Dynamic
 	}
+	if f.Note != "" {
+		b.diags.Warnf(x.Fun.Pos, "%s", f.Note)
+	}
 	return &Call{Name: f.CanonicalName(), Func: f, Args: args, T: t, Pos: x.Pos}
 }
 

@@ -63,6 +63,9 @@ type Func struct {
 	Unsupported bool
 	// Reason says why an Unsupported function is not computed.
 	Reason string
+	// Note, when set, is a warning that binding a call of the function
+	// reports: what its value means offline.
+	Note string
 	// Volatile functions (now, ago, rand) must not be folded at bind time.
 	Volatile bool
 	// ConstArgs lists argument positions that must be constants

@@ -65,7 +65,7 @@ func init() {
 	dyn("dynamic_to_json", 1, 1, S, ArgDynamic)
 
 	unsupported("bag_pack_columns", Scalar, 1, -1, "packing named columns is not implemented; use bag_pack")
-	unsupported("parse_xml", Scalar, 1, 1, "Kusto's XML-to-JSON mapping is not implemented")
+	def(&Func{Name: "parse_xml", MinArgs: 1, MaxArgs: 1, Result: fixed(DY), Args: []ArgKind{ArgString}, NameKind: NameFirstArg})
 }
 
 // typeofResult is the result of a function whose optional argument i is a

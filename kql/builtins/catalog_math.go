@@ -18,7 +18,8 @@ func init() {
 	unsupported("datetime_list_timezones", Scalar, 0, 0, "the list of Kusto's time zone names is not embedded")
 	alias("datepart", "datetime_part")
 	unsupported("bin_auto", Scalar, 1, 1, "needs the query_bin_auto_size and query_bin_auto_at request properties")
-	unsupported("ingestion_time", Scalar, 0, 0, "exported data carries no ingestion time")
+	def(&Func{Name: "ingestion_time", MinArgs: 0, MaxArgs: 0, Result: fixed(types.Datetime),
+		Note: "ingestion_time() is null: exported rows carry no ingestion time, and Kusto gives null for a table without an IngestionTime policy"})
 	for _, n := range []string{"current_cluster_endpoint", "current_database", "current_principal", "current_principal_details",
 		"current_principal_is_member_of", "extent_id", "extent_tags", "cursor_after", "cursor_before_or_at", "cursor_current", "estimate_data_size"} {
 		unsupported(n, Scalar, 0, -1, "offline queries have no cluster, database, principal or extents")
