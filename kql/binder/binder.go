@@ -103,6 +103,12 @@ type binder struct {
 	// mentioned holds every identifier written in the query, so that a
 	// table's optional columns are scanned only when named.
 	mentioned map[string]bool
+	// tupleOK is set by extend, project and print just before binding an
+	// item's expression: a tuple-valued call is allowed only there, at the
+	// top of the item. bindScalar consumes it.
+	tupleOK bool
+	// tupleCall passes tupleOK from bindScalar to bindCall.
+	tupleCall bool
 }
 
 // binding is what a let name stands for.

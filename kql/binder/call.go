@@ -40,6 +40,8 @@ func insideClass(p string, at int) bool {
 
 func (b *binder) bindCall(sc *scope, row *rowScope, x *ast.CallExpr) Expr {
 	name := x.Fun.Name
+	allowTuple := b.tupleCall
+	b.tupleCall = false
 	// User functions shadow built-ins.
 	if bd := sc.lookup(name); bd != nil && bd.fn != nil {
 		return b.callUserScalar(sc, row, x, bd)
@@ -125,6 +127,10 @@ func (b *binder) bindCall(sc *scope, row *rowScope, x *ast.CallExpr) Expr {
 	if !b.checkArity(f, x) {
 		return unknownExpr(x.Pos)
 	}
+	if f.Outputs != nil && !allowTuple {
+		b.errorf(x.Pos, "%s returns %d columns: use it alone in extend, project or print, as (Name, ...) = %s(...)", name, len(f.Outputs), name)
+		return unknownExpr(x.Pos)
+	}
 	switch f.CanonicalName() {
 	case "pack_all":
 		return b.bindPackAll(sc, row, x, f)
@@ -183,6 +189,10 @@ func (b *binder) bindCall(sc *scope, row *rowScope, x *ast.CallExpr) Expr {
 		} else {
 			b.errorf(x.Pos, "%s: %s", name, msg)
 		}
+		return unknownExpr(x.Pos)
+	}
+	if msg := b.checkSeriesArgs(f.CanonicalName(), args, argTypes); msg != "" {
+		b.unsupported(x.Pos, "%s: %s", name, msg)
 		return unknownExpr(x.Pos)
 	}
 	if err := checkArgTypes(f.CanonicalName(), argTypes); err != "" {
@@ -347,6 +357,10 @@ func checkArgTypes(name string, a []types.Type) string {
 		return t == types.String || t == types.Dynamic || t == types.Null || t == types.Guid
 	}
 	switch name {
+	case "series_add", "series_subtract", "series_multiply", "series_divide", "series_pow",
+		"series_equals", "series_not_equals", "series_greater", "series_greater_equals", "series_less",
+		"series_less_equals", "series_dot_product":
+		return seriesOperandError(a)
 	case "iff":
 		if a[0] != types.Bool && a[0] != types.Dynamic && a[0] != types.Null {
 			return fmt.Sprintf("the condition must be bool, got %s", a[0])

@@ -23,6 +23,8 @@ func isUnknown(e Expr) bool { return e.Type() == types.Unknown }
 
 // bindScalar binds a scalar expression against row (nil: no row, as in a let).
 func (b *binder) bindScalar(sc *scope, row *rowScope, e ast.Expr) Expr {
+	allowTuple := b.tupleOK
+	b.tupleOK = false
 	switch x := e.(type) {
 	case *ast.Ident:
 		return b.bindName(sc, row, x)
@@ -54,6 +56,7 @@ func (b *binder) bindScalar(sc *scope, row *rowScope, e ast.Expr) Expr {
 		if isWindowFunc(x.Fun.Name) && sc.lookup(x.Fun.Name) == nil {
 			return b.bindWindow(sc, row, x)
 		}
+		b.tupleCall = allowTuple
 		return b.bindCall(sc, row, x)
 	case *ast.SelectorExpr:
 		obj := b.bindScalar(sc, row, x.X)

@@ -203,12 +203,23 @@ func (b *binder) bindSourceOp(sc *scope, op ast.Operator) Node {
 		base := &Values{Rows: [][]types.Value{{}}}
 		row := &rowScope{}
 		p := &Project{Input: base}
+		ts := newTupleSplit(base)
 		names := newNameSet()
 		ok := true
 		for i, c := range x.Columns {
+			b.tupleOK = true
 			e := b.bindScalar(sc, row, c.X)
 			if isUnknown(e) {
 				ok = false
+				continue
+			}
+			if call, isTuple := asTupleCall(e); isTuple {
+				cols, good := b.tupleColumns(c, call, ts.add(call), true)
+				ok = ok && good
+				for _, tc := range cols {
+					p.Exprs = append(p.Exprs, tc.X)
+					p.Columns = append(p.Columns, table.Field{Name: names.add(tc.Name), Type: tc.T})
+				}
 				continue
 			}
 			name := ""
@@ -227,6 +238,7 @@ func (b *binder) bindSourceOp(sc *scope, op ast.Operator) Node {
 		if !ok {
 			return nil
 		}
+		p.Input = ts.input()
 		return p
 	case *ast.GenericOp:
 		return b.bindSourceGeneric(sc, x)
@@ -380,6 +392,7 @@ func (b *binder) bindProject(sc *scope, in Node, x *ast.ProjectOp) Node {
 	switch x.Kind {
 	case "project":
 		p := &Project{Input: in}
+		ts := newTupleSplit(in)
 		names := newNameSet()
 		ok := true
 		for _, c := range x.Columns {
@@ -398,9 +411,19 @@ func (b *binder) bindProject(sc *scope, in Node, x *ast.ProjectOp) Node {
 				}
 				continue
 			}
+			b.tupleOK = true
 			e := b.bindScalar(sc, row, c.X)
 			if isUnknown(e) {
 				ok = false
+				continue
+			}
+			if call, isTuple := asTupleCall(e); isTuple {
+				cols, good := b.tupleColumns(c, call, ts.add(call), true)
+				ok = ok && good
+				for _, tc := range cols {
+					p.Exprs = append(p.Exprs, tc.X)
+					p.Columns = append(p.Columns, table.Field{Name: names.add(tc.Name), Type: tc.T})
+				}
 				continue
 			}
 			if len(c.Names) > 1 {
@@ -415,6 +438,7 @@ func (b *binder) bindProject(sc *scope, in Node, x *ast.ProjectOp) Node {
 		if !ok {
 			return nil
 		}
+		p.Input = ts.input()
 		return p
 	case "extend":
 		cur := in
@@ -523,12 +547,16 @@ func (b *binder) bindProject(sc *scope, in Node, x *ast.ProjectOp) Node {
 func (b *binder) bindExtendOne(sc *scope, in Node, c *ast.NamedExpr) Node {
 	inSchema := in.Schema()
 	row := &rowScope{schema: inSchema}
+	b.tupleOK = true
 	e := b.bindScalar(sc, row, c.X)
 	if isUnknown(e) {
 		return nil
 	}
+	if call, isTuple := asTupleCall(e); isTuple {
+		return b.extendTuple(in, c, call)
+	}
 	if len(c.Names) > 1 {
-		b.unsupported(c.Pos, "extend (%s, ...) = expression: assigning several columns at once is not supported yet", c.Names[0].Name)
+		b.errorf(c.Pos, "extend (%s, ...) = expression: only a function that returns several columns can be assigned to several names", c.Names[0].Name)
 		return nil
 	}
 	t := e.Type()
@@ -561,6 +589,36 @@ func (b *binder) bindExtendOne(sc *scope, in Node, c *ast.NamedExpr) Node {
 	}
 	p.Exprs = append(p.Exprs, e)
 	p.Columns = append(p.Columns, table.Field{Name: name, Type: t})
+	return p
+}
+
+// extendTuple binds an extend item whose expression is a tuple-valued
+// call: each kept output replaces the column of its name, or is appended.
+func (b *binder) extendTuple(in Node, c *ast.NamedExpr, call *Call) Node {
+	inSchema := in.Schema()
+	ts := newTupleSplit(in)
+	cols, ok := b.tupleColumns(c, call, ts.add(call), false)
+	if !ok {
+		return nil
+	}
+	p := &Project{Input: ts.input()}
+	names := newNameSet()
+	for i, f := range inSchema {
+		names.add(f.Name)
+		p.Exprs = append(p.Exprs, &ColumnRef{Index: i, Name: f.Name, T: f.Type})
+		p.Columns = append(p.Columns, f)
+	}
+	for _, tc := range cols {
+		if len(c.Names) > 0 {
+			if i := p.Columns.Index(tc.Name); i >= 0 {
+				p.Exprs[i] = tc.X
+				p.Columns[i] = table.Field{Name: tc.Name, Type: tc.T}
+				continue
+			}
+		}
+		p.Exprs = append(p.Exprs, tc.X)
+		p.Columns = append(p.Columns, table.Field{Name: names.add(tc.Name), Type: tc.T})
+	}
 	return p
 }
 

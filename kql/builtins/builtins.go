@@ -82,6 +82,10 @@ type Func struct {
 	// (hll_merge and tdigest_merge are both): a call outside summarize, or
 	// with more arguments than the aggregate takes, binds to it.
 	ScalarForm *Func
+	// Outputs, when set, makes the function tuple-valued: a call returns
+	// several columns and may only stand alone in extend, project or print,
+	// as `(A, B, ...) = f(...)` or unnamed.
+	Outputs []Output
 }
 
 // ArgKind is the kind of value an argument position accepts. Every kind
