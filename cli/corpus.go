@@ -169,6 +169,12 @@ func runCorpusTree(file *token.File, tree *ast.Query, empty, data *engine.MemSou
 	for i, src := range srcs {
 		roots, bd := binder.BindAll(tree, file, binder.Options{Catalog: src.CatalogAt(now)})
 		if bd != nil && bd.HasErrors() {
+			// Names and types that all resolve make the query bound,
+			// even when a function in it is not computed: it stops
+			// before running.
+			if i == 0 && bd.OnlyNotComputed() {
+				stage = 2
+			}
 			return corpusOutcome{stage: stage, msg: firstDiag(bd)}
 		}
 		if i == 0 {

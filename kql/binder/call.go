@@ -120,7 +120,7 @@ func (b *binder) bindCall(sc *scope, row *rowScope, x *ast.CallExpr) Expr {
 		}
 		f = f.ScalarForm
 	}
-	if f.Unsupported {
+	if f.Unsupported && !f.Declared {
 		reportUnsupportedFunc(b, x, f)
 		return unknownExpr(x.Pos)
 	}
@@ -192,8 +192,9 @@ func (b *binder) bindCall(sc *scope, row *rowScope, x *ast.CallExpr) Expr {
 		return unknownExpr(x.Pos)
 	}
 	if msg := b.checkSeriesArgs(f.CanonicalName(), args, argTypes); msg != "" {
-		b.unsupported(x.Pos, "%s: %s", name, msg)
-		return unknownExpr(x.Pos)
+		// The call resolves (its types are known); only computing it
+		// is not supported.
+		b.diags.NotComputedf(x.Pos, "%s: %s", name, msg)
 	}
 	if err := checkArgTypes(f.CanonicalName(), argTypes); err != "" {
 		b.errorf(x.Pos, "%s: %s", name, err)
@@ -209,6 +210,11 @@ func (b *binder) bindCall(sc *scope, row *rowScope, x *ast.CallExpr) Expr {
 	}
 	if f.Note != "" {
 		b.diags.Warnf(x.Fun.Pos, "%s", f.Note)
+	}
+	if f.Unsupported {
+		// A declared signature: the call binds and types check; computing
+		// it is what is not supported.
+		b.diags.NotComputedf(x.Fun.Pos, "function %s is not supported yet: %s", x.Fun.Name, f.Reason)
 	}
 	return &Call{Name: f.CanonicalName(), Func: f, Args: args, T: t, Pos: x.Pos}
 }

@@ -63,6 +63,10 @@ type Func struct {
 	Unsupported bool
 	// Reason says why an Unsupported function is not computed.
 	Reason string
+	// Declared marks an Unsupported function whose signature and result
+	// types the table gives exactly: calls bind and type-check, and only
+	// computing them is reported as unsupported.
+	Declared bool
 	// Note, when set, is a warning that binding a call of the function
 	// reports: what its value means offline.
 	Note string
@@ -225,6 +229,14 @@ func deprecatedAlias(name, target, prefix string) {
 // with the reason.
 func unsupported(name string, kind Kind, min, max int, reason string) {
 	def(&Func{Name: name, Kind: kind, MinArgs: min, MaxArgs: max, Result: fixed(types.Dynamic), Unsupported: true, Reason: reason})
+}
+
+// declaredUnsupported registers a valid Kusto function with its exact
+// signature and result types, that rmmhunt does not compute, with the
+// reason.
+func declaredUnsupported(f *Func, reason string) {
+	f.Unsupported, f.Declared, f.Reason = true, true, reason
+	def(f)
 }
 
 // Lookup returns the function named name (case-sensitive, as KQL).

@@ -67,13 +67,26 @@ func init() {
 		Args: []ArgKind{ArgDynamic, ArgInteger, ArgInteger, ArgString, ArgNumber}})
 
 	const undocumentedScore = "the anomaly score of Kusto's Tukey test (its scaling and percentile interpolation) is not documented"
-	unsupported("series_outliers", Scalar, 1, 6, undocumentedScore)
-	unsupported("series_decompose_anomalies", Scalar, 1, 7, undocumentedScore)
-	unsupported("series_periods_detect", Scalar, 4, 4, "Kusto's period detection and its scores are not documented")
-	unsupported("series_periods_validate", Scalar, 2, 17, "Kusto's period scores are not documented")
-	unsupported("series_fit_2lines", Scalar, 1, 1, "which side of the split holds split_idx and where each line's x starts are not documented")
-	unsupported("series_fit_2lines_dynamic", Scalar, 1, 1, "which side of the split holds split_idx and where each line's x starts are not documented")
-	unsupported("series_fit_poly", Scalar, 1, 3, "polynomial regression is not implemented")
+	declaredUnsupported(&Func{Name: "series_outliers", MinArgs: 1, MaxArgs: 5, Result: fixed(DY),
+		Args: []ArgKind{ArgDynamic, ArgString, ArgNumber, ArgNumber, ArgNumber}, NameKind: NameFirstArg}, undocumentedScore)
+	declaredUnsupported(&Func{Name: "series_decompose_anomalies", MinArgs: 1, MaxArgs: 7, Result: fixed(DY),
+		Args:    []ArgKind{ArgDynamic, ArgNumber, ArgInteger, ArgString, ArgInteger, ArgString, ArgNumber},
+		Outputs: []Output{{"ad_flag", DY}, {"ad_score", DY}, {"baseline", DY}}}, undocumentedScore)
+	const undocumentedPeriods = "Kusto's period detection and its scores are not documented"
+	declaredUnsupported(&Func{Name: "series_periods_detect", MinArgs: 4, MaxArgs: 4, Result: fixed(DY),
+		Args:    []ArgKind{ArgDynamic, ArgNumber, ArgNumber, ArgInteger},
+		Outputs: []Output{{"periods", DY}, {"scores", DY}}}, undocumentedPeriods)
+	declaredUnsupported(&Func{Name: "series_periods_validate", MinArgs: 2, MaxArgs: 17, Result: fixed(DY),
+		Args:    []ArgKind{ArgDynamic, ArgNumber},
+		Outputs: []Output{{"periods", DY}, {"scores", DY}}}, "Kusto's period scores are not documented")
+	const undocumentedSplit = "which side of the split holds split_idx and where each line's x starts are not documented"
+	declaredUnsupported(&Func{Name: "series_fit_2lines", MinArgs: 1, MaxArgs: 1, Result: fixed(DY), Args: []ArgKind{ArgDynamic},
+		Outputs: []Output{{"rsquare", R}, {"split_idx", L}, {"variance", R}, {"rvariance", R}, {"line_fit", DY},
+			{"right_rsquare", R}, {"right_slope", R}, {"right_interception", R}, {"right_variance", R}, {"right_rvariance", R},
+			{"left_rsquare", R}, {"left_slope", R}, {"left_interception", R}, {"left_variance", R}, {"left_rvariance", R}}}, undocumentedSplit)
+	declaredUnsupported(&Func{Name: "series_fit_2lines_dynamic", MinArgs: 1, MaxArgs: 1, Result: fixed(DY), Args: []ArgKind{ArgDynamic}}, undocumentedSplit)
+	declaredUnsupported(&Func{Name: "series_fit_poly", MinArgs: 1, MaxArgs: 3, Result: fixed(DY), Args: []ArgKind{ArgDynamic, ArgDynamic, ArgInteger},
+		Outputs: []Output{{"rsquare", R}, {"coefficients", DY}, {"variance", R}, {"rvariance", R}, {"poly_fit", DY}}}, "polynomial regression is not implemented")
 	unsupported("series_fft", Scalar, 1, 2, "the Fourier transform is not implemented")
 	unsupported("series_ifft", Scalar, 1, 2, "the Fourier transform is not implemented")
 }

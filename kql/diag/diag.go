@@ -41,7 +41,11 @@ type Diagnostic struct {
 	// Unsupported is true when the construct is valid KQL that this engine
 	// does not implement yet (rmmhunt check exits 3 for those).
 	Unsupported bool
-	Span        token.Span
+	// Resolved is set on an Unsupported diagnostic when the construct's
+	// names and types resolved (a function whose signature and result
+	// types are known): the query binds, but rmmhunt cannot compute it.
+	Resolved bool
+	Span     token.Span
 	Msg         string
 }
 
@@ -70,6 +74,29 @@ func (l *List) Errorf(span token.Span, format string, args ...any) {
 func (l *List) Unsupportedf(span token.Span, format string, args ...any) {
 	d := l.Add(Error, span, format, args...)
 	d.Unsupported = true
+}
+
+// NotComputedf appends an error for valid KQL whose names and types
+// resolve but that rmmhunt does not compute (an Unsupported, Resolved
+// diagnostic).
+func (l *List) NotComputedf(span token.Span, format string, args ...any) {
+	d := l.Add(Error, span, format, args...)
+	d.Unsupported = true
+	d.Resolved = true
+}
+
+// OnlyNotComputed reports whether the list has errors and every one of them
+// is a construct that resolved but is not computed (see NotComputedf).
+func (l *List) OnlyNotComputed() bool {
+	if l == nil || !l.HasErrors() {
+		return false
+	}
+	for _, d := range l.Items {
+		if d.Severity == Error && !(d.Unsupported && d.Resolved) {
+			return false
+		}
+	}
+	return true
 }
 
 // Warnf appends a warning.
