@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/rmmhunt/rmmhunt/kql/ast"
+	"github.com/rmmhunt/rmmhunt/kql/scanner"
+	"github.com/rmmhunt/rmmhunt/kql/token"
 	"github.com/rmmhunt/rmmhunt/kql/types"
 	"github.com/rmmhunt/rmmhunt/table"
 )
@@ -28,36 +30,61 @@ func (b *binder) probe(n Node) (*table.Table, error) {
 }
 
 // namesAfter returns the identifiers written after source offset pos, in
-// order of first appearance, that start with prefix (used to guess the
-// data-dependent columns of a plugin when there is no data).
+// order of first appearance, that start with prefix and can name a column
+// (used to guess the data-dependent columns of a plugin when there is no
+// data): operator names after "|", function names before "(", property
+// names after ".", keywords, and the words of strings and comments are
+// left out.
 func (b *binder) namesAfter(pos int, prefix string) []string {
 	if b.file == nil || pos >= len(b.file.Src) {
 		return nil
 	}
-	src := b.file.Src[pos:]
+	toks := scanner.Tokens(b.file, nil)
 	seen := map[string]bool{}
 	var out []string
-	start := -1
-	for i := 0; i <= len(src); i++ {
-		c := byte(' ')
-		if i < len(src) {
-			c = src[i]
+	for i, t := range toks {
+		if int(t.Span.Start) < pos || t.Kind != token.IDENT {
+			continue
 		}
-		isID := c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
-		if isID && start < 0 {
-			start = i
-		} else if !isID && start >= 0 {
-			w := src[start:i]
-			start = -1
-			if w[0] >= '0' && w[0] <= '9' || seen[w] || !strings.HasPrefix(w, prefix) || w == prefix {
+		w := t.Value
+		if w == "" || seen[w] || !strings.HasPrefix(w, prefix) || w == prefix || notColumnWord[strings.ToLower(w)] {
+			continue
+		}
+		if i > 0 {
+			switch toks[i-1].Kind {
+			case token.PIPE, token.DOT, token.DOLLAR:
 				continue
+			case token.MINUS:
+				// project-reorder, mv-expand: the second half of a
+				// hyphenated operator name.
+				if i > 1 && toks[i-2].Kind == token.IDENT && toks[i-1].Span.Start == toks[i-2].Span.End && t.Span.Start == toks[i-1].Span.End {
+					continue
+				}
 			}
-			seen[w] = true
-			out = append(out, w)
 		}
+		if i+1 < len(toks) && toks[i+1].Kind == token.LPAREN {
+			continue
+		}
+		seen[w] = true
+		out = append(out, w)
 	}
 	return out
 }
+
+// notColumnWord are KQL words that appear inside operators and expressions
+// without naming a column.
+var notColumnWord = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`and or not by on with of in to asc desc nulls first last kind
+		has has_cs has_any has_all contains contains_cs startswith startswith_cs endswith endswith_cs
+		matches regex between hasprefix hassuffix has_ipv4 true false null let step from typeof
+		bagexpansion itemindex with_itemindex limit hint strategy shufflekey num_partitions
+		left right inner outer leftouter rightouter fullouter leftanti rightanti leftsemi rightsemi
+		innerunique anti semi isfuzzy withsource granny others`) {
+		m[w] = true
+	}
+	return m
+}()
 
 // pluginArgs splits a plugin call's arguments into positional ones and
 // named ones (name = value).
@@ -172,6 +199,13 @@ func (b *binder) bindBagUnpack(sc *scope, in Node, x *ast.EvaluateOp) Node {
 		b.errorf(x.Pos, "bag_unpack: reading the input to learn its columns failed: %v", err)
 		return nil
 	}
+	probed := t != nil
+	if t != nil && t.Rows() == 0 {
+		// No rows, so the data names no property: as with no data at
+		// all, the names the rest of the query uses stand for them
+		// (Kusto.Language binds them too; the result has no rows).
+		t = nil
+	}
 	if t == nil {
 		for _, w := range b.namesAfter(int(x.Pos.End), prefix) {
 			k := strings.TrimPrefix(w, prefix)
@@ -215,7 +249,7 @@ func (b *binder) bindBagUnpack(sc *scope, in Node, x *ast.EvaluateOp) Node {
 		}
 	}
 	sort.Strings(keys)
-	u := &BagUnpack{Input: in, Col: col, Unprobed: t == nil}
+	u := &BagUnpack{Input: in, Col: col, Unprobed: !probed}
 	drop := map[int]bool{col: true}
 	var outKeys []string
 	for _, k := range keys {
