@@ -46,7 +46,7 @@ type Diagnostic struct {
 	// types are known): the query binds, but rmmhunt cannot compute it.
 	Resolved bool
 	Span     token.Span
-	Msg         string
+	Msg      string
 }
 
 // Error implements error (without position; use List.Format for that).
