@@ -51,6 +51,9 @@ const (
 	FormatNDJSON Format = "ndjson"
 	// FormatCSV is comma-separated text with a header row.
 	FormatCSV Format = "csv"
+	// FormatParquet is a Parquet file: one written by the rmmhunt store or
+	// by another tool (DuckDB, Spark, pandas), one row per Parquet row.
+	FormatParquet Format = "parquet"
 	// FormatEmpty is a file holding nothing but white space.
 	FormatEmpty Format = "empty"
 )
@@ -94,8 +97,10 @@ type FileStats struct {
 // Reject is one row that could not be stored.
 type Reject struct {
 	File   string
-	Line   int // 1-based line of the defect, 0 when unknown
+	Line   int // 1-based line of the defect, 0 when unknown or not text
 	Column int // 1-based byte column of the defect in its line, 0 when unknown
+	// Row is the 1-based row of a Parquet file, 0 for other formats.
+	Row    int
 	Reason string
 	Raw    string // the row's text, truncated to MaxRawBytes
 }
@@ -103,9 +108,13 @@ type Reject struct {
 // MaxRawBytes is the most bytes of a rejected row kept in Reject.Raw.
 const MaxRawBytes = 1024
 
-// String formats the reject as file:line:column: reason.
+// String formats the reject as file:line:column: reason, or for Parquet
+// as "file: row N: reason".
 func (r Reject) String() string {
-	if r.Column > 0 {
+	switch {
+	case r.Row > 0:
+		return fmt.Sprintf("%s: row %d: %s", r.File, r.Row, r.Reason)
+	case r.Column > 0:
 		return fmt.Sprintf("%s:%d:%d: %s", r.File, r.Line, r.Column, r.Reason)
 	}
 	return fmt.Sprintf("%s:%d: %s", r.File, r.Line, r.Reason)

@@ -112,6 +112,7 @@ func (l *loader) loadStream(name string, r io.Reader, walked bool) {
 		fileTable: l.opts.Table,
 		sinks:     map[string]*sink{},
 		warned:    map[string]bool{},
+		src:       readerAtOf(r),
 	}
 	if f.fileTable == "" {
 		f.fileTable = tableFromPath(l.reg, name)
@@ -178,6 +179,8 @@ type fileState struct {
 	scratch               []byte      // unescaped strings of the current row
 	memBufs               [3][]member // member lists by nesting level
 	pos                   posMap
+	// src is the random-access view of the input, when it has one.
+	src *srcReader
 }
 
 // member is one key/value pair of a JSON object: the key (unescaped) and the

@@ -429,6 +429,7 @@ type rejectLine struct {
 	File   string `json:"file"`
 	Line   int    `json:"line"`
 	Column int    `json:"column,omitempty"`
+	Row    int    `json:"row,omitempty"`
 	Reason string `json:"reason"`
 	Raw    string `json:"raw"`
 }
@@ -448,7 +449,8 @@ func (r *ingestRun) Reject(rj ingest.Reject) error {
 		r.rejectsF, r.rejectsW = f, bufio.NewWriter(f)
 		r.res.RejectsFile = filepath.Join(dir, name)
 	}
-	b, err := json.Marshal(rejectLine{File: rj.File, Line: rj.Line, Column: rj.Column, Reason: rj.Reason, Raw: rj.Raw})
+	b, err := json.Marshal(rejectLine{File: rj.File, Line: rj.Line, Column: rj.Column,
+		Row: rj.Row, Reason: rj.Reason, Raw: rj.Raw})
 	if err != nil {
 		return err
 	}
