@@ -17,7 +17,10 @@
 //     Analytics data export);
 //   - Parquet files, recognised by the magic bytes PAR1: the store's own
 //     (datetimes exact to the tick through their __100ns columns) and
-//     those of DuckDB, Spark or pandas, read a few rows at a time.
+//     those of DuckDB, Spark or pandas, read a few rows at a time;
+//   - Event Hubs Capture files, recognised by the Avro magic bytes Obj\x01:
+//     Avro object containers (null or deflate codec) whose records' Body
+//     is a streaming API message {"records":[...]}.
 //
 // Gzip input is decompressed when it starts with the gzip magic bytes.
 // Values are typed by the Defender schema of their table (package schema):

@@ -36,8 +36,12 @@ func (f *fileState) read(r io.Reader) error {
 		return errors.New("zip archives are not supported: extract the files first")
 	case bytes.HasPrefix(magic, []byte("PAR1")):
 		return f.readParquetInput(br)
+	case bytes.HasPrefix(magic, []byte(avroMagic)):
+		return f.readCapture(br)
 	case hasExt(f.name, ".parquet"):
 		return errors.New("not a Parquet file: it does not start with the magic bytes PAR1")
+	case hasExt(f.name, ".avro"):
+		return errors.New(`not an Avro object container file: it does not start with the magic bytes "Obj\x01"`)
 	case bytes.HasPrefix(magic, []byte{0xff, 0xfe}), bytes.HasPrefix(magic, []byte{0xfe, 0xff}):
 		return errors.New("UTF-16 text is not supported: save the file as UTF-8")
 	}

@@ -9,7 +9,7 @@ import (
 
 var updateBinary = flag.Bool("update-binary", false, "rewrite the binary test files under testdata/binary")
 
-// binaryTestdata is the binary test input (Parquet)
+// binaryTestdata is the binary test input (Parquet, Event Hubs Capture)
 // that the command-line scripts read; TestBinaryTestdata writes it with
 // -update-binary and otherwise checks that it is current.
 func binaryTestdata(t testing.TB) map[string][]byte {
@@ -17,6 +17,7 @@ func binaryTestdata(t testing.TB) map[string][]byte {
 	rows = append(rows, pqForeignRow{Timestamp: rows[0].Timestamp, DeviceName: "fin-ws-019", FileSize: ptr(1.5)})
 	return map[string][]byte{
 		"DeviceProcessEvents-export.parquet": writePQ(t, rows),
+		"eventhub-capture.avro":              writeCapture(t, "deflate", []string{capGood}, []string{capBad}),
 	}
 }
 
