@@ -20,9 +20,14 @@ func TestMain(m *testing.M) {
 }
 
 // TestScripts runs the command-line scripts in testdata/script. $EXAMPLES
-// points at the repository's examples folder.
+// points at the repository's examples folder, $BINARYDATA at the binary
+// test inputs of package ingest (Parquet, Event Hubs Capture).
 func TestScripts(t *testing.T) {
 	examples, err := filepath.Abs("../examples")
+	if err != nil {
+		t.Fatal(err)
+	}
+	binary, err := filepath.Abs("../ingest/testdata/binary")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,6 +35,7 @@ func TestScripts(t *testing.T) {
 		Dir: "testdata/script",
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("EXAMPLES", examples)
+			env.Setenv("BINARYDATA", binary)
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){

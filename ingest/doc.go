@@ -14,7 +14,13 @@
 //     query API responses {"tables":[{"name","columns","rows"}]};
 //   - CSV with a header row (Defender portal and Log Analytics exports);
 //   - JSON Lines with one flat row per line (saved API results, Log
-//     Analytics data export).
+//     Analytics data export);
+//   - Parquet files, recognised by the magic bytes PAR1: the store's own
+//     (datetimes exact to the tick through their __100ns columns) and
+//     those of DuckDB, Spark or pandas, read a few rows at a time;
+//   - Event Hubs Capture files, recognised by the Avro magic bytes Obj\x01:
+//     Avro object containers (null or deflate codec) whose records' Body
+//     is a streaming API message {"records":[...]}.
 //
 // Gzip input is decompressed when it starts with the gzip magic bytes.
 // Values are typed by the Defender schema of their table (package schema):
@@ -26,6 +32,5 @@
 // always add up (Read == Stored + Rejected).
 //
 // The package does not deduplicate rows, does not persist anything (see
-// the store), does not read Parquet or zip archives, and does not evaluate
-// queries.
+// the store), does not read zip archives, and does not evaluate queries.
 package ingest

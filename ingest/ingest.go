@@ -51,6 +51,12 @@ const (
 	FormatNDJSON Format = "ndjson"
 	// FormatCSV is comma-separated text with a header row.
 	FormatCSV Format = "csv"
+	// FormatParquet is a Parquet file: one written by the rmmhunt store or
+	// by another tool (DuckDB, Spark, pandas), one row per Parquet row.
+	FormatParquet Format = "parquet"
+	// FormatCapture is an Event Hubs Capture file: Avro object container
+	// whose records' Body is an Event Hub message {"records":[...]}.
+	FormatCapture Format = "capture"
 	// FormatEmpty is a file holding nothing but white space.
 	FormatEmpty Format = "empty"
 )
@@ -94,18 +100,41 @@ type FileStats struct {
 // Reject is one row that could not be stored.
 type Reject struct {
 	File   string
-	Line   int // 1-based line of the defect, 0 when unknown
+	Line   int // 1-based line of the defect, 0 when unknown or not text
 	Column int // 1-based byte column of the defect in its line, 0 when unknown
-	Reason string
-	Raw    string // the row's text, truncated to MaxRawBytes
+	// Row is the 1-based row of a Parquet file, 0 for other formats.
+	Row int
+	// Message is the 1-based message of an Event Hub Capture (Avro) file,
+	// Sequence its Event Hub sequence number and Record the 1-based record
+	// of its body (0 when the body itself is at fault); Sequence is -1
+	// when the message could not be decoded. All 0 for other formats.
+	Message  int
+	Sequence int64
+	Record   int
+	Reason   string
+	Raw      string // the row's text, truncated to MaxRawBytes
 }
 
 // MaxRawBytes is the most bytes of a rejected row kept in Reject.Raw.
 const MaxRawBytes = 1024
 
-// String formats the reject as file:line:column: reason.
+// String formats the reject as file:line:column: reason, or for binary
+// formats as "file: row N: reason" (Parquet) and "file: message M
+// (sequence number S), record R: reason" (Event Hub Capture).
 func (r Reject) String() string {
-	if r.Column > 0 {
+	switch {
+	case r.Message > 0:
+		where := fmt.Sprintf("message %d", r.Message)
+		if r.Sequence >= 0 {
+			where += fmt.Sprintf(" (sequence number %d)", r.Sequence)
+		}
+		if r.Record > 0 {
+			where += fmt.Sprintf(", record %d", r.Record)
+		}
+		return fmt.Sprintf("%s: %s: %s", r.File, where, r.Reason)
+	case r.Row > 0:
+		return fmt.Sprintf("%s: row %d: %s", r.File, r.Row, r.Reason)
+	case r.Column > 0:
 		return fmt.Sprintf("%s:%d:%d: %s", r.File, r.Line, r.Column, r.Reason)
 	}
 	return fmt.Sprintf("%s:%d: %s", r.File, r.Line, r.Reason)

@@ -100,6 +100,7 @@ func apiSchema(v []byte) map[string]types.Type {
 // record reads one element of a records array: a streaming envelope, or a
 // flat row (Log Analytics data export to Event Hub).
 func (f *fileState) record(d []byte, es int) (int, error) {
+	f.capture.record++
 	if d[es] != '{' {
 		return f.notObject(d, es, "record")
 	}

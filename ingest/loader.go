@@ -112,6 +112,7 @@ func (l *loader) loadStream(name string, r io.Reader, walked bool) {
 		fileTable: l.opts.Table,
 		sinks:     map[string]*sink{},
 		warned:    map[string]bool{},
+		src:       readerAtOf(r),
 	}
 	if f.fileTable == "" {
 		f.fileTable = tableFromPath(l.reg, name)
@@ -178,6 +179,10 @@ type fileState struct {
 	scratch               []byte      // unescaped strings of the current row
 	memBufs               [3][]member // member lists by nesting level
 	pos                   posMap
+	// src is the random-access view of the input, when it has one.
+	src *srcReader
+	// capture is the position in an Event Hubs Capture file.
+	capture captureState
 }
 
 // member is one key/value pair of a JSON object: the key (unescaped) and the
@@ -215,7 +220,13 @@ func (f *fileState) warnOnce(line int, column, key, msg string) {
 func (f *fileState) reject(line, col int, reason string, raw []byte) {
 	f.stats.Read++
 	f.stats.Rejected++
-	f.l.addReject(Reject{File: f.name, Line: line, Column: col, Reason: reason, Raw: truncRaw(raw)})
+	r := Reject{File: f.name, Line: line, Column: col, Reason: reason, Raw: truncRaw(raw)}
+	if c := f.capture; c.message > 0 {
+		// Positions in a message body mean little: name the message.
+		r.Line, r.Column = 0, 0
+		r.Message, r.Sequence, r.Record = c.message, c.sequence, c.record
+	}
+	f.l.addReject(r)
 }
 
 // rejectAt rejects a unit whose defect is at offset off of f.pos's data.

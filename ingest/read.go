@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 )
 
 // readBufSize is the buffer size of the readers.
@@ -34,7 +35,13 @@ func (f *fileState) read(r io.Reader) error {
 	case bytes.HasPrefix(magic, []byte("PK\x03\x04")):
 		return errors.New("zip archives are not supported: extract the files first")
 	case bytes.HasPrefix(magic, []byte("PAR1")):
-		return errors.New("Parquet files are not supported")
+		return f.readParquetInput(br)
+	case bytes.HasPrefix(magic, []byte(avroMagic)):
+		return f.readCapture(br)
+	case hasExt(f.name, ".parquet"):
+		return errors.New("not a Parquet file: it does not start with the magic bytes PAR1")
+	case hasExt(f.name, ".avro"):
+		return errors.New(`not an Avro object container file: it does not start with the magic bytes "Obj\x01"`)
 	case bytes.HasPrefix(magic, []byte{0xff, 0xfe}), bytes.HasPrefix(magic, []byte{0xfe, 0xff}):
 		return errors.New("UTF-16 text is not supported: save the file as UTF-8")
 	}
@@ -70,6 +77,14 @@ func (f *fileState) read(r io.Reader) error {
 		}
 		return f.readCSV(br, line, col)
 	}
+}
+
+// hasExt reports whether name ends in ext (compared without case), before
+// a final .gz.
+func hasExt(name, ext string) bool {
+	name = strings.ToLower(name)
+	name = strings.TrimSuffix(name, ".gz")
+	return strings.HasSuffix(name, ext)
 }
 
 // describeReadErr explains an error from the underlying reader.

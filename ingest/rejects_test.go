@@ -261,7 +261,7 @@ func TestFileErrors(t *testing.T) {
 		{"no table in CSV", "export.csv", "DeviceName\na\n", "cannot tell which table"},
 		{"Type names no table", "export.jsonl", `{"Type":"Heartbeat"}`, "cannot tell which table"},
 		{"zip", "DeviceInfo.zip", "PK\x03\x04rest", "zip archives are not supported"},
-		{"parquet", "DeviceInfo.parquet", "PAR1rest", "Parquet"},
+		{"parquet", "DeviceInfo.parquet", "PAR1rest", "not a readable Parquet file"},
 		{"UTF-16", "DeviceInfo.csv", "\xff\xfeD\x00", "UTF-16"},
 		{"binary", "DeviceInfo.bin", "abc\x00def", "binary data"},
 		{"bad gzip header", "DeviceInfo.gz", "\x1f\x8b\x00", "not a valid gzip stream"},

@@ -426,11 +426,15 @@ func (r *ingestRun) EndFile(st ingest.FileStats) error {
 
 // rejectLine is one line of a rejects file.
 type rejectLine struct {
-	File   string `json:"file"`
-	Line   int    `json:"line"`
-	Column int    `json:"column,omitempty"`
-	Reason string `json:"reason"`
-	Raw    string `json:"raw"`
+	File     string `json:"file"`
+	Line     int    `json:"line"`
+	Column   int    `json:"column,omitempty"`
+	Row      int    `json:"row,omitempty"`
+	Message  int    `json:"message,omitempty"`
+	Sequence int64  `json:"sequence,omitempty"`
+	Record   int    `json:"record,omitempty"`
+	Reason   string `json:"reason"`
+	Raw      string `json:"raw"`
 }
 
 // Reject implements ingest.Sink: it appends the row to the rejects file.
@@ -448,7 +452,8 @@ func (r *ingestRun) Reject(rj ingest.Reject) error {
 		r.rejectsF, r.rejectsW = f, bufio.NewWriter(f)
 		r.res.RejectsFile = filepath.Join(dir, name)
 	}
-	b, err := json.Marshal(rejectLine{File: rj.File, Line: rj.Line, Column: rj.Column, Reason: rj.Reason, Raw: rj.Raw})
+	b, err := json.Marshal(rejectLine{File: rj.File, Line: rj.Line, Column: rj.Column,
+		Row: rj.Row, Message: rj.Message, Sequence: rj.Sequence, Record: rj.Record, Reason: rj.Reason, Raw: rj.Raw})
 	if err != nil {
 		return err
 	}
