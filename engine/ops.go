@@ -54,6 +54,8 @@ func (r *runState) iterMore(n binder.Node) (BatchIterator, error) {
 		return r.bagUnpack(x)
 	case *binder.Pivot:
 		return r.pivot(x)
+	case *binder.IPLookup:
+		return r.ipLookup(x)
 	}
 	return nil, fmt.Errorf("engine: cannot execute %T", n)
 }

@@ -219,6 +219,12 @@ func (b *binder) bindEvaluate(sc *scope, in Node, x *ast.EvaluateOp) Node {
 			return nil
 		}
 		return b.bindPivot(sc, in, x)
+	case "ipv4_lookup", "ipv6_lookup":
+		if in == nil {
+			b.errorf(x.Pos, "%s needs a piped input", x.Call.Fun.Name)
+			return nil
+		}
+		return b.bindIPLookup(sc, in, x)
 	}
 	b.unsupported(x.Pos, "evaluate %s is not supported yet", x.Call.Fun.Name)
 	return nil
