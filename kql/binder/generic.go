@@ -231,10 +231,16 @@ func (b *binder) bindEvaluate(sc *scope, in Node, x *ast.EvaluateOp) Node {
 }
 
 // bindInvoke binds `T | invoke f(args)`: a call of the let-defined
-// function f with T as its first (tabular) argument.
+// function f, or of a Defender function computed offline (see
+// defenderFuncs), with T as its first (tabular) argument.
 func (b *binder) bindInvoke(sc *scope, in Node, x *ast.InvokeOp) Node {
 	name := x.Call.Fun.Name
 	bd := sc.lookup(name)
+	if bd == nil && isDefenderFunction(name) {
+		if bd = b.defenderBinding(name, x.Call.Fun.Pos); bd == nil {
+			return nil
+		}
+	}
 	if bd == nil || bd.fn == nil {
 		if bd == nil {
 			b.unsupported(x.Call.Fun.Pos, "invoke %s: %s is not defined in the query (stored and built-in functions are not available offline)", name, name)
