@@ -50,6 +50,8 @@ func (b *binder) bindGenericOp(sc *scope, in Node, x *ast.GenericOp) Node {
 		return b.bindMvApply(sc, in, x)
 	case "partition":
 		return b.bindPartition(sc, in, x)
+	case "scan":
+		return b.bindScanOp(sc, in, x)
 	case "search":
 		return b.bindSearch(sc, in, x)
 	case "find":
