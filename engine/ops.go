@@ -54,6 +54,10 @@ func (r *runState) iterMore(n binder.Node) (BatchIterator, error) {
 		return r.bagUnpack(x)
 	case *binder.Pivot:
 		return r.pivot(x)
+	case *binder.IPLookup:
+		return r.ipLookup(x)
+	case *binder.ScanOp:
+		return r.scanOp(x)
 	}
 	return nil, fmt.Errorf("engine: cannot execute %T", n)
 }

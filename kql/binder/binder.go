@@ -283,6 +283,9 @@ func (b *binder) isTabular(sc *scope, e ast.Expr) bool {
 		if bd := sc.lookup(x.Fun.Name); bd != nil && bd.fn != nil {
 			return fnBodyIsTabular(b, bd)
 		}
+		if sc.lookup(x.Fun.Name) == nil && isDefenderFunction(x.Fun.Name) {
+			return true
+		}
 	}
 	return false
 }

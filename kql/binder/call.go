@@ -136,6 +136,8 @@ func (b *binder) bindCall(sc *scope, row *rowScope, x *ast.CallExpr) Expr {
 		return b.bindPackAll(sc, row, x, f)
 	case "column_ifexists":
 		return b.bindColumnIfExists(sc, row, x)
+	case "bag_pack_columns":
+		return b.bindBagPackColumns(sc, row, x)
 	}
 	args := make([]Expr, len(x.Args))
 	argTypes := make([]types.Type, len(x.Args))
@@ -273,6 +275,32 @@ func (b *binder) bindPackAll(sc *scope, row *rowScope, x *ast.CallExpr, f *built
 			&ColumnRef{Index: i, Name: fld.Name, T: fld.Type, Pos: x.Pos})
 	}
 	return &Call{Name: "pack_all", Func: f, Args: args, T: types.Dynamic, Pos: x.Pos}
+}
+
+// bindBagPackColumns binds bag_pack_columns(c1, c2, ...). Kusto documents
+// it as "a property bag object from a list of columns" whose "keys are the
+// column names", so it is bag_pack("c1", c1, "c2", c2, ...): each argument
+// must name a column, and a null value is packed as null, as bag_pack does.
+func (b *binder) bindBagPackColumns(sc *scope, row *rowScope, x *ast.CallExpr) Expr {
+	f, _ := builtins.Lookup("bag_pack")
+	var args []Expr
+	for _, a := range x.Args {
+		id, ok := unparen(a).(*ast.Ident)
+		if !ok {
+			b.errorf(a.Span(), "the arguments of bag_pack_columns must be column names")
+			return unknownExpr(x.Pos)
+		}
+		v := b.bindScalar(sc, row, id)
+		if isUnknown(v) {
+			return v
+		}
+		if _, isCol := v.(*ColumnRef); !isCol {
+			b.errorf(a.Span(), "the arguments of bag_pack_columns must be column names, and %s is not a column", id.Name)
+			return unknownExpr(x.Pos)
+		}
+		args = append(args, &Const{V: types.NewString(id.Name), Pos: id.Pos}, v)
+	}
+	return &Call{Name: "bag_pack", Func: f, Args: args, T: types.Dynamic, Pos: x.Pos}
 }
 
 // bindColumnIfExists binds column_ifexists(name, default): the column when

@@ -50,6 +50,8 @@ func (b *binder) bindGenericOp(sc *scope, in Node, x *ast.GenericOp) Node {
 		return b.bindMvApply(sc, in, x)
 	case "partition":
 		return b.bindPartition(sc, in, x)
+	case "scan":
+		return b.bindScanOp(sc, in, x)
 	case "search":
 		return b.bindSearch(sc, in, x)
 	case "find":
@@ -219,16 +221,28 @@ func (b *binder) bindEvaluate(sc *scope, in Node, x *ast.EvaluateOp) Node {
 			return nil
 		}
 		return b.bindPivot(sc, in, x)
+	case "ipv4_lookup", "ipv6_lookup":
+		if in == nil {
+			b.errorf(x.Pos, "%s needs a piped input", x.Call.Fun.Name)
+			return nil
+		}
+		return b.bindIPLookup(sc, in, x)
 	}
 	b.unsupported(x.Pos, "evaluate %s is not supported yet", x.Call.Fun.Name)
 	return nil
 }
 
 // bindInvoke binds `T | invoke f(args)`: a call of the let-defined
-// function f with T as its first (tabular) argument.
+// function f, or of a Defender function computed offline (see
+// defenderFuncs), with T as its first (tabular) argument.
 func (b *binder) bindInvoke(sc *scope, in Node, x *ast.InvokeOp) Node {
 	name := x.Call.Fun.Name
 	bd := sc.lookup(name)
+	if bd == nil && isDefenderFunction(name) {
+		if bd = b.defenderBinding(name, x.Call.Fun.Pos); bd == nil {
+			return nil
+		}
+	}
 	if bd == nil || bd.fn == nil {
 		if bd == nil {
 			b.unsupported(x.Call.Fun.Pos, "invoke %s: %s is not defined in the query (stored and built-in functions are not available offline)", name, name)

@@ -73,6 +73,8 @@ series_fit_2lines_dynamic series_fit_line_dynamic series_fit_poly series_floor s
 series_greater_equals series_ifft series_less series_less_equals series_log series_not_equals
 series_pearson_correlation series_periods_validate series_pow series_seasonal series_sign series_sin
 series_tan series_decompose_anomalies series_decompose_forecast to_utf8 unicode_codepoints_from_string
+extent_tags floor geo_info_from_ip_address geo_line_buffer geo_line_to_s2cells geo_point_buffer
+geo_polygon_buffer punycode_from_string punycode_to_string
 `)
 
 var kustoFunctionSet = func() map[string]bool {

@@ -71,6 +71,12 @@ func (b *binder) bindTabular(sc *scope, e ast.Expr) Node {
 		if bd := sc.lookup(x.Fun.Name); bd != nil && bd.fn != nil {
 			return b.callUserTabular(sc, x, bd)
 		}
+		if sc.lookup(x.Fun.Name) == nil && isDefenderFunction(x.Fun.Name) {
+			if bd := b.defenderBinding(x.Fun.Name, x.Fun.Pos); bd != nil {
+				return b.callUserTabular(sc, x, bd)
+			}
+			return nil
+		}
 		if x.Fun.Name == "_GetWatchlist" || x.Fun.Name == "_GetWatchlistAlias" {
 			b.unsupported(x.Pos, "%s (Sentinel watchlists) is not supported yet", x.Fun.Name)
 			return nil

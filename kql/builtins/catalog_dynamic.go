@@ -19,6 +19,9 @@ func init() {
 	// pack_all() packs the columns of the row; the binder supplies them.
 	dyn("pack_all", 0, 1, DY, ArgBool)
 	alias("pack_dictionary", "bag_pack")
+	// bag_pack_columns(c1, c2, ...) packs columns under their own names; the
+	// binder rewrites it into bag_pack("c1", c1, "c2", c2, ...).
+	def(&Func{Name: "bag_pack_columns", MinArgs: 1, MaxArgs: -1, Result: fixed(DY), Expanded: true})
 
 	// Arrays.
 	dyn("array_concat", 1, 64, DY, ArgDynamic)
@@ -64,7 +67,6 @@ func init() {
 		NameKind: NamePrefixFirstArg, Prefix: "tree"})
 	dyn("dynamic_to_json", 1, 1, S, ArgDynamic)
 
-	unsupported("bag_pack_columns", Scalar, 1, -1, "packing named columns is not implemented; use bag_pack")
 	def(&Func{Name: "parse_xml", MinArgs: 1, MaxArgs: 1, Result: fixed(DY), Args: []ArgKind{ArgString}, NameKind: NameFirstArg})
 }
 

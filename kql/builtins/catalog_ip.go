@@ -29,4 +29,7 @@ func init() {
 	fn("has_ipv4_prefix", 2, 2, B, ArgAny, ArgString)
 	fn("has_any_ipv4", 2, -1, B, ArgAny, ArgAny)
 	fn("has_any_ipv4_prefix", 2, -1, B, ArgAny, ArgAny)
+	// geo_info_from_ip_address(ip) returns a bag of country, state, city,
+	// latitude and longitude looked up in Kusto's geolocation data.
+	unsupported("geo_info_from_ip_address", Scalar, 1, 1, "it needs a GeoIP database, which rmmhunt does not embed")
 }

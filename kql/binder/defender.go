@@ -1,0 +1,139 @@
+package binder
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/rmmhunt/rmmhunt/kql/ast"
+	"github.com/rmmhunt/rmmhunt/kql/parser"
+	"github.com/rmmhunt/rmmhunt/kql/token"
+	"github.com/rmmhunt/rmmhunt/kql/types"
+)
+
+// defenderFunc is a built-in function of Microsoft Defender XDR advanced
+// hunting that is computed from exported tables: its definition is KQL,
+// bound like a function the query declares with let.
+type defenderFunc struct {
+	// table and columns are what the definition reads; a catalog that
+	// lacks them cannot bind the function.
+	table   string
+	columns []string
+	src     string
+}
+
+// defenderFuncs follow the Microsoft Defender XDR reference pages
+// "AssignedIPAddresses() function" and "DeviceFromIP() function". Neither
+// page gives the definition, so the rule of each is stated here and pinned
+// by testdata/defender_functions.test.
+//
+// AssignedIPAddresses(x, y) "obtain[s] the latest IP addresses that have
+// been assigned to a device", identified by "DeviceId or DeviceName"; with
+// the datetime y, "the most recent IP addresses at the specified time". Its
+// columns are Timestamp ("latest time when the device was observed using
+// the IP address"), IPAddress, IPType ("public or private"),
+// NetworkAdapterType and ConnectedNetworks. Here: the latest
+// DeviceNetworkInfo report of each of the device's adapters at or before y
+// (or in all the data), one row per address in the report's IPAddresses,
+// IPType from the address's AddressType. The page types NetworkAdapterType
+// and ConnectedNetworks as int; they keep DeviceNetworkInfo's types, since
+// the page itself describes ConnectedNetworks as JSON arrays.
+//
+// DeviceFromIP(y) is invoked on a table whose column IP holds the addresses
+// and returns "the list of devices that have been assigned to a certain IP
+// address at a given point in time": columns IP and DeviceId, from the same
+// latest reports of every device's adapters at or before y (or in all the
+// data), one row per distinct address and device.
+var defenderFuncs = map[string]*defenderFunc{
+	"AssignedIPAddresses": {
+		table:   "DeviceNetworkInfo",
+		columns: []string{"Timestamp", "DeviceId", "DeviceName", "NetworkAdapterName", "MacAddress", "NetworkAdapterType", "ConnectedNetworks", "IPAddresses"},
+		src: `(x:string, y:datetime = datetime(null)) {
+    DeviceNetworkInfo
+    | where DeviceId == x or DeviceName =~ x
+    | where isnull(y) or Timestamp <= y
+    | summarize arg_max(Timestamp, NetworkAdapterType, ConnectedNetworks, IPAddresses) by DeviceId, NetworkAdapterName, MacAddress
+    | mv-expand Address = parse_json(IPAddresses)
+    | project Timestamp, IPAddress = tostring(Address.IPAddress), IPType = tostring(Address.AddressType), NetworkAdapterType, ConnectedNetworks
+    | where isnotempty(IPAddress)
+}`,
+	},
+	"DeviceFromIP": {
+		table:   "DeviceNetworkInfo",
+		columns: []string{"Timestamp", "DeviceId", "NetworkAdapterName", "MacAddress", "IPAddresses"},
+		src: `(T:(IP:string), y:datetime = datetime(null)) {
+    let Assigned = DeviceNetworkInfo
+        | where isnull(y) or Timestamp <= y
+        | summarize arg_max(Timestamp, IPAddresses) by DeviceId, NetworkAdapterName, MacAddress
+        | mv-expand Address = parse_json(IPAddresses)
+        | project IP = tostring(Address.IPAddress), DeviceId;
+    T
+    | distinct IP
+    | join kind=inner (Assigned) on IP
+    | distinct IP, DeviceId
+}`,
+	},
+}
+
+// cloudFunctions are Defender XDR built-in functions whose results come
+// from Microsoft's cloud data, not from the exported tables.
+var cloudFunctions = map[string]string{
+	"FileProfile": "FileProfile() enriches files with Microsoft's global file intelligence (prevalence, first and last seen worldwide, signer, threat names), which exported tables do not carry",
+	"SeenBy":      "SeenBy() lists the devices that discovered a device through Defender's device discovery service, whose observations exported tables do not carry",
+}
+
+var (
+	defenderOnce sync.Once
+	defenderLits map[string]*ast.FuncLit
+)
+
+// defenderLit returns the parsed definition of a Defender function.
+func defenderLit(name string) *ast.FuncLit {
+	defenderOnce.Do(func() {
+		defenderLits = map[string]*ast.FuncLit{}
+		for n, f := range defenderFuncs {
+			src := "let " + n + " = " + f.src + ";\nprint 0"
+			q, diags := parser.ParseQuery(token.NewFile(n, src))
+			if diags != nil && diags.HasErrors() {
+				panic(fmt.Sprintf("binder: the definition of %s does not parse: %v", n, diags.Err()))
+			}
+			defenderLits[n] = q.Stmts[0].(*ast.LetStmt).Value.(*ast.FuncLit)
+		}
+	})
+	return defenderLits[name]
+}
+
+// isDefenderFunction reports whether name is a Defender built-in function
+// computed offline or kept unsupported with a reason.
+func isDefenderFunction(name string) bool {
+	_, ok := defenderFuncs[name]
+	_, cloud := cloudFunctions[name]
+	return ok || cloud
+}
+
+// defenderBinding returns the binding of the Defender function name, called
+// at pos, or nil (after reporting why) when it cannot be bound: a function
+// of Microsoft's cloud data, or a catalog without the table it reads.
+func (b *binder) defenderBinding(name string, pos token.Span) *binding {
+	if why, ok := cloudFunctions[name]; ok {
+		b.unsupported(pos, "%s is a Microsoft Defender XDR function of Microsoft's cloud data, not available offline: %s", name, why)
+		return nil
+	}
+	f := defenderFuncs[name]
+	info, ok := b.cat.Table(f.table)
+	var missing []string
+	for _, c := range f.columns {
+		if !ok || info.Columns.Index(c) < 0 {
+			missing = append(missing, c)
+		}
+	}
+	if len(missing) > 0 {
+		b.errorf(pos, "%s reads %s(%s), which the data does not have", name, f.table, strings.Join(missing, ", "))
+		return nil
+	}
+	if i := info.Columns.Index("Timestamp"); info.Columns[i].Type != types.Datetime {
+		b.errorf(pos, "%s reads %s.Timestamp as a datetime, but it is %s", name, f.table, info.Columns[i].Type)
+		return nil
+	}
+	return &binding{fn: defenderLit(name), fnScope: &scope{names: map[string]*binding{}}}
+}
