@@ -9,6 +9,7 @@ import (
 	"github.com/rmmhunt/rmmhunt/kql/parser"
 	"github.com/rmmhunt/rmmhunt/kql/token"
 	"github.com/rmmhunt/rmmhunt/kql/types"
+	"github.com/rmmhunt/rmmhunt/table"
 )
 
 // defenderFunc is a built-in function of Microsoft Defender XDR advanced
@@ -136,4 +137,67 @@ func (b *binder) defenderBinding(name string, pos token.Span) *binding {
 		return nil
 	}
 	return &binding{fn: defenderLit(name), fnScope: &scope{names: map[string]*binding{}}}
+}
+
+// fileProfileColumns are the columns FileProfile() adds, as the Microsoft
+// Defender XDR reference page "FileProfile() function" lists them.
+var fileProfileColumns = table.Schema{
+	{Name: "SHA1", Type: types.String}, {Name: "SHA256", Type: types.String}, {Name: "MD5", Type: types.String},
+	{Name: "FileSize", Type: types.Long}, {Name: "GlobalPrevalence", Type: types.Long},
+	{Name: "GlobalFirstSeen", Type: types.Datetime}, {Name: "GlobalLastSeen", Type: types.Datetime},
+	{Name: "Signer", Type: types.String}, {Name: "Issuer", Type: types.String}, {Name: "SignerHash", Type: types.String},
+	{Name: "IsCertificateValid", Type: types.Bool}, {Name: "IsRootSignerMicrosoft", Type: types.Bool},
+	{Name: "SignatureState", Type: types.String}, {Name: "IsExecutable", Type: types.Bool},
+	{Name: "ThreatName", Type: types.String}, {Name: "Publisher", Type: types.String},
+	{Name: "SoftwareName", Type: types.String}, {Name: "ProfileAvailability", Type: types.String},
+}
+
+// bindFileProfile binds `T | invoke FileProfile([x [, y]])`: x names the
+// column with the file's SHA1 or SHA256 (SHA1 by default), y is the number
+// of records to enrich (at most 1000). The result is T with the documented
+// profile columns added (those T lacks), so the rest of the query binds and
+// type-checks; computing it needs Microsoft's cloud data, which is reported
+// as not computed.
+func (b *binder) bindFileProfile(sc *scope, in Node, x *ast.InvokeOp) Node {
+	args := x.Call.Args
+	if len(args) > 2 {
+		b.errorf(x.Call.Pos, "FileProfile takes a file-identifier column and a record count")
+		return nil
+	}
+	inSchema := in.Schema()
+	if len(args) >= 1 {
+		col := ""
+		switch a := args[0].(type) {
+		case *ast.Ident:
+			col = a.Name
+		case *ast.BasicLit:
+			if a.Kind == ast.LitString {
+				col = a.Value
+			}
+		}
+		if col != "" && inSchema.Index(col) < 0 {
+			b.errorf(args[0].Span(), "FileProfile: the input has no column %s", col)
+			return nil
+		}
+	}
+	if len(args) == 2 {
+		if v, ok := fold(b.bindScalar(sc, nil, args[1])); !ok || !v.Type.UsesInts() || v.Null {
+			b.errorf(args[1].Span(), "FileProfile: the record count must be an integer constant")
+			return nil
+		}
+	}
+	cols := append(table.Schema(nil), inSchema...)
+	exprs := make([]Expr, 0, len(cols)+len(fileProfileColumns))
+	for i, c := range inSchema {
+		exprs = append(exprs, &ColumnRef{Index: i, Name: c.Name, T: c.Type, Pos: x.Pos})
+	}
+	for _, c := range fileProfileColumns {
+		if cols.Index(c.Name) >= 0 {
+			continue
+		}
+		cols = append(cols, c)
+		exprs = append(exprs, &Const{V: types.NullOf(c.Type), Pos: x.Pos})
+	}
+	b.diags.NotComputedf(x.Call.Fun.Pos, "FileProfile is a Microsoft Defender XDR function of Microsoft's cloud data, not available offline: %s", cloudFunctions["FileProfile"])
+	return &Project{Input: in, Exprs: exprs, Columns: cols}
 }

@@ -238,6 +238,9 @@ func (b *binder) bindEvaluate(sc *scope, in Node, x *ast.EvaluateOp) Node {
 func (b *binder) bindInvoke(sc *scope, in Node, x *ast.InvokeOp) Node {
 	name := x.Call.Fun.Name
 	bd := sc.lookup(name)
+	if bd == nil && name == "FileProfile" {
+		return b.bindFileProfile(sc, in, x)
+	}
 	if bd == nil && isDefenderFunction(name) {
 		if bd = b.defenderBinding(name, x.Call.Fun.Pos); bd == nil {
 			return nil

@@ -31,5 +31,6 @@ func init() {
 	fn("has_any_ipv4_prefix", 2, -1, B, ArgAny, ArgAny)
 	// geo_info_from_ip_address(ip) returns a bag of country, state, city,
 	// latitude and longitude looked up in Kusto's geolocation data.
-	unsupported("geo_info_from_ip_address", Scalar, 1, 1, "it needs a GeoIP database, which rmmhunt does not embed")
+	declaredUnsupported(&Func{Name: "geo_info_from_ip_address", MinArgs: 1, MaxArgs: 1, Result: fixed(types.Dynamic),
+		Args: []ArgKind{ArgString}, NameKind: NameFirstArg}, "it needs a GeoIP database, which rmmhunt does not embed")
 }
