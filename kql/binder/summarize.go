@@ -257,11 +257,36 @@ func (b *binder) bindAgg(sc *scope, row *rowScope, x *ast.CallExpr, keyNames []s
 	if name == "arg_max" || name == "arg_min" {
 		return b.bindArgMax(sc, row, x, f, agg, keyNames)
 	}
+	if name == "take_any" && len(x.Args) == 1 {
+		if _, star := x.Args[0].(*ast.StarExpr); star {
+			// take_any(*): every column but the group keys, all from the
+			// same row, under their own names.
+			keys := map[string]bool{}
+			for _, k := range keyNames {
+				keys[k] = true
+			}
+			var cols table.Schema
+			for i, c := range row.schema {
+				if keys[c.Name] {
+					continue
+				}
+				agg.Args = append(agg.Args, &ColumnRef{Index: i, Name: c.Name, T: c.Type, Pos: x.Args[0].Span()})
+				cols = append(cols, c)
+			}
+			if len(cols) == 0 {
+				b.errorf(x.Args[0].Span(), "take_any(*): every column is a group key")
+				return nil, nil
+			}
+			agg.Columns = len(cols)
+			agg.T = cols[0].Type
+			return agg, cols
+		}
+	}
 	if name == "take_any" && len(x.Args) > 1 {
 		var cols table.Schema
 		for _, a := range x.Args {
 			if _, star := a.(*ast.StarExpr); star {
-				b.unsupported(a.Span(), "take_any(*) is not supported yet")
+				b.errorf(a.Span(), "take_any takes * alone or a list of expressions")
 				return nil, nil
 			}
 			e := b.bindScalar(sc, row, a)
