@@ -17,10 +17,13 @@ type inList struct {
 
 // prepareIn evaluates the constant items and tabular sources of x once.
 func (ev *evaluator) prepareIn(x *binder.InList) (*inList, error) {
-	if l, ok := ev.run.inLists[x]; ok {
+	ev.run.mu.Lock()
+	l, ok := ev.run.inLists[x]
+	ev.run.mu.Unlock()
+	if ok {
 		return l, nil
 	}
-	l := &inList{constant: true}
+	l = &inList{constant: true}
 	add := func(v types.Value) {
 		if v.Type == types.Dynamic {
 			if arr, ok := v.D.([]any); ok {
@@ -64,7 +67,9 @@ func (ev *evaluator) prepareIn(x *binder.InList) (*inList, error) {
 		l.set[setKey(v, fold)] = true
 		l.needles = append(l.needles, v.String())
 	}
+	ev.run.mu.Lock()
 	ev.run.inLists[x] = l
+	ev.run.mu.Unlock()
 	return l, nil
 }
 
