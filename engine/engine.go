@@ -51,6 +51,15 @@ type ScanRequest struct {
 	Needed []bool
 }
 
+// FilteredIterator is a BatchIterator that can report having applied its
+// request's Filter: when FilterApplied is true, every batch it returns
+// holds exactly the rows Filter selected from the rows read, and the
+// engine does not evaluate the predicates again.
+type FilteredIterator interface {
+	BatchIterator
+	FilterApplied() bool
+}
+
 // Source provides table data.
 type Source interface {
 	Scan(ctx context.Context, req ScanRequest) (BatchIterator, error)

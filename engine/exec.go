@@ -54,6 +54,9 @@ func (r *runState) iter(n binder.Node) (BatchIterator, error) {
 			if err != nil {
 				return nil, err
 			}
+			if f, ok := in.(FilteredIterator); ok && f.FilterApplied() {
+				return in, nil
+			}
 			return iterFunc(func() (*table.Batch, error) {
 				for {
 					b, err := in.Next()

@@ -228,6 +228,12 @@ func (it *scanIter) Next() (*table.Batch, error) {
 	}
 }
 
+// FilterApplied implements engine.FilteredIterator: the batches hold only
+// the rows the request's Filter selected when it has one the scan can use.
+func (it *scanIter) FilterApplied() bool {
+	return it.req.Filter != nil && len(it.req.FilterCols) == len(it.req.Columns)
+}
+
 // plan finds the next row group to read and starts reading it, or marks
 // the scan planned.
 func (it *scanIter) plan() {
