@@ -108,17 +108,7 @@ func (r *runState) selectRows(b *table.Batch, preds []binder.Expr) ([]int, error
 		if err != nil {
 			return nil, err
 		}
-		next := make([]int, 0, cur.N)
-		for i := 0; i < cur.N; i++ {
-			if truth(c, i) {
-				if sel == nil {
-					next = append(next, i)
-				} else {
-					next = append(next, sel[i])
-				}
-			}
-		}
-		sel = next
+		sel = selection(c, cur.N, sel)
 		if len(sel) == 0 {
 			return sel, nil
 		}
