@@ -38,7 +38,7 @@ func (r *runState) mvApply(x *binder.MvApply) (BatchIterator, error) {
 				for hi < len(rowIdx) && rowIdx[hi] == i {
 					hi++
 				}
-				r.applyRows[x.Rows] = sliceBatch(expanded, lo, hi)
+				r.setApplyRows(x.Rows, sliceBatch(expanded, lo, hi))
 				lo = hi
 				mark := r.markCaches()
 				res, err := r.exec(x.Sub)
@@ -59,7 +59,7 @@ func (r *runState) mvApply(x *binder.MvApply) (BatchIterator, error) {
 					}
 				}
 			}
-			delete(r.applyRows, x.Rows)
+			r.setApplyRows(x.Rows, nil)
 			if out.N > 0 {
 				return out, nil
 			}
@@ -96,7 +96,7 @@ func (r *runState) partition(x *binder.Partition) (BatchIterator, error) {
 		if err := r.ctx.Err(); err != nil {
 			return nil, err
 		}
-		r.applyRows[x.Rows] = b.Take(rows)
+		r.setApplyRows(x.Rows, b.Take(rows))
 		mark := r.markCaches()
 		res, err := r.exec(x.Sub)
 		r.resetCaches(mark)
@@ -105,7 +105,7 @@ func (r *runState) partition(x *binder.Partition) (BatchIterator, error) {
 		}
 		out = append(out, res.Batches...)
 	}
-	delete(r.applyRows, x.Rows)
+	r.setApplyRows(x.Rows, nil)
 	return sliceIter(out), nil
 }
 
@@ -120,6 +120,8 @@ type cacheMark struct {
 }
 
 func (r *runState) markCaches() cacheMark {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	m := cacheMark{
 		consts:  map[*binder.Call]bool{},
 		ins:     map[*binder.InList]bool{},
@@ -143,6 +145,8 @@ func (r *runState) markCaches() cacheMark {
 
 // resetCaches forgets the cached values computed since m.
 func (r *runState) resetCaches(m cacheMark) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	for k := range r.constCache {
 		if !m.consts[k] {
 			delete(r.constCache, k)
@@ -163,4 +167,16 @@ func (r *runState) resetCaches(m cacheMark) {
 			delete(r.materialized, k)
 		}
 	}
+}
+
+// setApplyRows sets (b != nil) or clears the current input of an mv-apply
+// subquery.
+func (r *runState) setApplyRows(x *binder.ApplyRows, b *table.Batch) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if b == nil {
+		delete(r.applyRows, x)
+		return
+	}
+	r.applyRows[x] = b
 }

@@ -11,6 +11,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"sync"
 
 	"github.com/rmmhunt/rmmhunt/kql/binder"
 	"github.com/rmmhunt/rmmhunt/kql/types"
@@ -39,13 +40,24 @@ type ScanRequest struct {
 	// columns it reads. A Source may call it on a batch holding only
 	// those columns (the others nil) and read the other columns only for
 	// the rows whose indexes it returns. It is a hint like Time: the
-	// engine applies the predicates to every row it gets.
+	// engine applies the predicates to every row it gets. Filter is safe
+	// for concurrent use: a Source may filter several batches at once, as
+	// long as it returns the batches in its order.
 	Filter     func(*table.Batch) ([]int, error)
 	FilterCols []bool
 	// Needed, when set, marks the columns the query reads; a Source may
 	// return any column of the right type and length for the others (a
 	// constant null is cheapest) instead of decoding it.
 	Needed []bool
+}
+
+// FilteredIterator is a BatchIterator that can report having applied its
+// request's Filter: when FilterApplied is true, every batch it returns
+// holds exactly the rows Filter selected from the rows read, and the
+// engine does not evaluate the predicates again.
+type FilteredIterator interface {
+	BatchIterator
+	FilterApplied() bool
 }
 
 // Source provides table data.
@@ -82,8 +94,10 @@ func Run(ctx context.Context, root binder.Node, src Source, opts Options) (res *
 }
 
 // runState is the state of one query run: reference time, data source and
-// caches of values computed once per run.
+// caches of values computed once per run. mu guards the caches: a Source
+// may call a scan's Filter from several goroutines (see lateScan).
 type runState struct {
+	mu         sync.Mutex
 	ctx        context.Context
 	src        Source
 	now        int64
@@ -150,20 +164,25 @@ func (r *runState) exec(n binder.Node) (*table.Table, error) {
 // scalar evaluates a tabular expression used as a scalar: the first column of
 // its first row, or null when it has no row.
 func (r *runState) scalar(s *binder.Scalar) (types.Value, error) {
-	if v, ok := r.scalars[s]; ok {
+	r.mu.Lock()
+	v, ok := r.scalars[s]
+	r.mu.Unlock()
+	if ok {
 		return v, nil
 	}
 	t, err := r.exec(s.Input)
 	if err != nil {
 		return types.Value{}, err
 	}
-	v := types.NullOf(s.T)
+	v = types.NullOf(s.T)
 	for _, b := range t.Batches {
 		if b.N > 0 {
 			v = b.Cols[0].Get(0)
 			break
 		}
 	}
+	r.mu.Lock()
 	r.scalars[s] = v
+	r.mu.Unlock()
 	return v, nil
 }

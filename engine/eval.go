@@ -109,7 +109,10 @@ func (ev *evaluator) constant(e binder.Expr) (types.Value, bool) {
 		if x.Func != nil && x.Func.Volatile {
 			return types.Value{}, false
 		}
-		if v, ok := ev.run.constCache[x]; ok {
+		ev.run.mu.Lock()
+		v, ok := ev.run.constCache[x]
+		ev.run.mu.Unlock()
+		if ok {
 			return v, true
 		}
 		args := make([]types.Value, len(x.Args))
@@ -124,7 +127,9 @@ func (ev *evaluator) constant(e binder.Expr) (types.Value, bool) {
 		if err != nil {
 			return types.Value{}, false
 		}
+		ev.run.mu.Lock()
 		ev.run.constCache[x] = v
+		ev.run.mu.Unlock()
 		return v, true
 	}
 	return types.Value{}, false
@@ -331,13 +336,18 @@ func boolColumn(n int, f func(i int) bool) *table.Column {
 
 // regexCache compiles each constant pattern once per run.
 func (r *runState) regex(pattern string) (*regexp.Regexp, error) {
-	if re, ok := r.regexes[pattern]; ok {
+	r.mu.Lock()
+	re, ok := r.regexes[pattern]
+	r.mu.Unlock()
+	if ok {
 		return re, nil
 	}
 	re, err := binder.CompileRegex(pattern)
 	if err != nil {
 		return nil, fmt.Errorf("invalid regular expression %q: %v", pattern, err)
 	}
+	r.mu.Lock()
 	r.regexes[pattern] = re
+	r.mu.Unlock()
 	return re, nil
 }

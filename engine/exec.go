@@ -54,6 +54,9 @@ func (r *runState) iter(n binder.Node) (BatchIterator, error) {
 			if err != nil {
 				return nil, err
 			}
+			if f, ok := in.(FilteredIterator); ok && f.FilterApplied() {
+				return in, nil
+			}
 			return iterFunc(func() (*table.Batch, error) {
 				for {
 					b, err := in.Next()
@@ -192,25 +195,34 @@ func (r *runState) filter(b *table.Batch, pred binder.Expr) (*table.Batch, error
 	if err != nil {
 		return nil, err
 	}
-	sel := make([]int, 0, b.N)
-	for i := 0; i < b.N; i++ {
-		if c.IsNull(i) {
-			continue
-		}
-		if c.Type == types.Dynamic {
-			if v, ok := c.Dyn[i].(bool); ok && v {
-				sel = append(sel, i)
-			}
-			continue
-		}
-		if c.Ints[i] != 0 {
-			sel = append(sel, i)
-		}
-	}
+	sel := selection(c, b.N, nil)
 	if len(sel) == b.N {
 		return b, nil
 	}
 	return b.Take(sel), nil
+}
+
+// selection returns the rows where the predicate result c is true: their
+// indexes, or base[i] for row i when base is set. It is sized by a first
+// count, so that a selective predicate allocates little.
+func selection(c *table.Column, n int, base []int) []int {
+	k := 0
+	for i := 0; i < n; i++ {
+		if truth(c, i) {
+			k++
+		}
+	}
+	sel := make([]int, 0, k)
+	for i := 0; i < n && len(sel) < k; i++ {
+		if truth(c, i) {
+			if base != nil {
+				sel = append(sel, base[i])
+			} else {
+				sel = append(sel, i)
+			}
+		}
+	}
+	return sel
 }
 
 // project computes exprs over b.

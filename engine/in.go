@@ -11,16 +11,21 @@ type inList struct {
 	values   []types.Value
 	set      map[string]bool // in, in~: keys of the values
 	needles  []string        // has_any, has_all: the values' text
+	hasAny   *termSet        // has_any: the needles, prepared
+	hasAll   []termNeedle    // has_all: the needles, prepared
 	anyNull  bool            // a null element was listed
 	constant bool
 }
 
 // prepareIn evaluates the constant items and tabular sources of x once.
 func (ev *evaluator) prepareIn(x *binder.InList) (*inList, error) {
-	if l, ok := ev.run.inLists[x]; ok {
+	ev.run.mu.Lock()
+	l, ok := ev.run.inLists[x]
+	ev.run.mu.Unlock()
+	if ok {
 		return l, nil
 	}
-	l := &inList{constant: true}
+	l = &inList{constant: true}
 	add := func(v types.Value) {
 		if v.Type == types.Dynamic {
 			if arr, ok := v.D.([]any); ok {
@@ -64,7 +69,17 @@ func (ev *evaluator) prepareIn(x *binder.InList) (*inList, error) {
 		l.set[setKey(v, fold)] = true
 		l.needles = append(l.needles, v.String())
 	}
+	switch x.Op {
+	case "has_any":
+		l.hasAny = newTermSet(l.needles)
+	case "has_all":
+		for _, nd := range l.needles {
+			l.hasAll = append(l.hasAll, newTermNeedle(nd, false, true, true))
+		}
+	}
+	ev.run.mu.Lock()
 	ev.run.inLists[x] = l
+	ev.run.mu.Unlock()
 	return l, nil
 }
 
@@ -95,20 +110,12 @@ func (ev *evaluator) evalIn(x *binder.InList, b *table.Batch) (*table.Column, er
 		if l.anyNull {
 			return boolColumn(n, func(int) bool { return true }), nil
 		}
-		needles := l.needles
-		pred = func(s string) bool {
-			for _, nd := range needles {
-				if hasTerm(s, nd, false) {
-					return true
-				}
-			}
-			return false
-		}
+		pred = l.hasAny.any
 	case "has_all":
-		needles := l.needles
+		needles := l.hasAll
 		pred = func(s string) bool {
-			for _, nd := range needles {
-				if !hasTerm(s, nd, false) {
+			for i := range needles {
+				if !needles[i].in(s) {
 					return false
 				}
 			}
@@ -127,12 +134,7 @@ func (ev *evaluator) evalIn(x *binder.InList, b *table.Batch) (*table.Column, er
 		return l.set[setKey(v, fold)]
 	}
 	if !lhs.isConst && lhs.col.Dict != nil {
-		c := lhs.col
-		memo := make([]bool, len(c.Dict))
-		for i, s := range c.Dict {
-			memo[i] = member(types.NewString(s)) != neg
-		}
-		return boolColumn(n, func(i int) bool { return memo[c.Codes[i]] }), nil
+		return dictPredicate(lhs.col, n, func(s string) bool { return member(types.NewString(s)) != neg }), nil
 	}
 	return boolColumn(n, func(i int) bool {
 		v := lhs.get(i)
@@ -152,11 +154,7 @@ func applyTextPred(lhs *operand, n int, pred func(string) bool, neg bool) *table
 	}
 	c := lhs.col
 	if c.Dict != nil {
-		memo := make([]bool, len(c.Dict))
-		for i, s := range c.Dict {
-			memo[i] = pred(s) != neg
-		}
-		return boolColumn(n, func(i int) bool { return memo[c.Codes[i]] })
+		return dictPredicate(c, n, func(s string) bool { return pred(s) != neg })
 	}
 	if c.Type == types.String {
 		return boolColumn(n, func(i int) bool { return pred(c.Strs[i]) != neg })

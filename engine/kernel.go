@@ -11,6 +11,10 @@ import (
 func (ev *evaluator) kernel(x *binder.Call, args []*operand, n int) (*table.Column, bool, error) {
 	if len(args) == 2 && args[1].isConst && !args[0].isConst {
 		if pred, neg := stringPredicate(x.Name); pred != nil {
+			if tn, ok := termNeedleOf(x.Name, args[1]); ok {
+				// The needle folded once, not once per value.
+				pred = func(h, _ string) bool { return tn.in(h) }
+			}
 			return stringKernel(args[0], args[1], pred, neg, n), true, nil
 		}
 		if x.Name == "matches regex" {
@@ -41,11 +45,7 @@ func stringKernel(hay, needleOp *operand, pred func(h, n string) bool, neg bool,
 	}
 	c := hay.col
 	if c.Dict != nil {
-		memo := make([]bool, len(c.Dict))
-		for i, s := range c.Dict {
-			memo[i] = pred(s, needle) != neg
-		}
-		return boolColumn(n, func(i int) bool { return memo[c.Codes[i]] })
+		return dictPredicate(c, n, func(s string) bool { return pred(s, needle) != neg })
 	}
 	if c.Type == types.String || c.Type == types.Guid {
 		return boolColumn(n, func(i int) bool { return pred(c.Strs[i], needle) != neg })
@@ -56,6 +56,61 @@ func stringKernel(hay, needleOp *operand, pred func(h, n string) bool, neg bool,
 		}
 		return pred(hay.text(i), needle) != neg
 	})
+}
+
+// termNeedleOf prepares the constant needle of a case-insensitive has,
+// hasprefix or hassuffix (negated or not).
+func termNeedleOf(op string, needle *operand) (*termNeedle, bool) {
+	if needle.v.Null {
+		return nil, false
+	}
+	var left, right bool
+	switch op {
+	case "has", "!has":
+		left, right = true, true
+	case "hasprefix", "!hasprefix":
+		left = true
+	case "hassuffix", "!hassuffix":
+		right = true
+	default:
+		return nil, false
+	}
+	tn := newTermNeedle(needle.v.String(), false, left, right)
+	return &tn, true
+}
+
+// dictPredicate evaluates pred over a dictionary-encoded column, once per
+// distinct value. A batch with fewer rows than its dictionary has values
+// (rows taken from a larger batch) decides only the values its rows use,
+// as they are met.
+func dictPredicate(c *table.Column, n int, pred func(string) bool) *table.Column {
+	out := &table.Column{Type: types.Bool, Ints: make([]int64, n)}
+	codes := c.Codes[:n]
+	if n >= len(c.Dict) {
+		memo := make([]int64, len(c.Dict))
+		for i, s := range c.Dict {
+			if pred(s) {
+				memo[i] = 1
+			}
+		}
+		for i, k := range codes {
+			out.Ints[i] = memo[k]
+		}
+		return out
+	}
+	memo := make([]int8, len(c.Dict)) // 0: not decided yet, 1: false, 2: true
+	for i, k := range codes {
+		m := memo[k]
+		if m == 0 {
+			m = 1
+			if pred(c.Dict[k]) {
+				m = 2
+			}
+			memo[k] = m
+		}
+		out.Ints[i] = int64(m - 1)
+	}
+	return out
 }
 
 // compareConstKernel compares an integer-backed column (long, int,

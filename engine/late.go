@@ -49,11 +49,53 @@ func (r *runState) lateScan(x *binder.Filter) (it BatchIterator, preds []binder.
 	if all {
 		return nil, nil, false, nil // nothing to read late
 	}
+	// The Source may filter several batches at once: compute the
+	// predicates' constants (toscalar, in-lists, regular expressions)
+	// here, so that its goroutines only read the run's caches.
+	for _, p := range preds {
+		r.prime(p)
+	}
 	req := r.scanRequest(s)
 	req.FilterCols = cols
 	req.Filter = func(b *table.Batch) ([]int, error) { return r.selectRows(b, preds) }
 	it, err = r.src.Scan(r.ctx, req)
 	return it, preds, true, err
+}
+
+// prime computes the values of e that do not depend on the row and that
+// the run caches. Errors are left for the evaluation to report (it may
+// never happen, when no row is read).
+func (r *runState) prime(e binder.Expr) {
+	switch x := e.(type) {
+	case *binder.Scalar:
+		_, _ = r.scalar(x)
+	case *binder.Now:
+		if x.Offset != nil {
+			r.prime(x.Offset)
+		}
+	case *binder.Call:
+		if _, ok := r.ev.constant(x); ok {
+			return
+		}
+		for _, a := range x.Args {
+			r.prime(a)
+		}
+		if x.Name == "matches regex" && len(x.Args) == 2 {
+			if v, ok := r.ev.constant(x.Args[1]); ok && !v.Null {
+				_, _ = r.regex(v.String())
+			}
+		}
+	case *binder.Between:
+		r.prime(x.X)
+		r.prime(x.Lo)
+		r.prime(x.Hi)
+	case *binder.InList:
+		r.prime(x.X)
+		for _, it := range x.Items {
+			r.prime(it)
+		}
+		_, _ = r.ev.prepareIn(x)
+	}
 }
 
 // selectRows returns the rows of b (whose unread columns are nil) that
@@ -66,17 +108,7 @@ func (r *runState) selectRows(b *table.Batch, preds []binder.Expr) ([]int, error
 		if err != nil {
 			return nil, err
 		}
-		next := make([]int, 0, cur.N)
-		for i := 0; i < cur.N; i++ {
-			if truth(c, i) {
-				if sel == nil {
-					next = append(next, i)
-				} else {
-					next = append(next, sel[i])
-				}
-			}
-		}
-		sel = next
+		sel = selection(c, cur.N, sel)
 		if len(sel) == 0 {
 			return sel, nil
 		}

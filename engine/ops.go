@@ -36,7 +36,9 @@ func (r *runState) iterMore(n binder.Node) (BatchIterator, error) {
 	case *binder.MakeSeries:
 		return r.makeSeries(x)
 	case *binder.ApplyRows:
+		r.mu.Lock()
 		b, ok := r.applyRows[x]
+		r.mu.Unlock()
 		if !ok {
 			return nil, fmt.Errorf("engine: mv-apply rows read outside mv-apply")
 		}
@@ -77,14 +79,19 @@ func (r *runState) single(n binder.Node) (*table.Batch, error) {
 
 // materialize computes x's input once per run.
 func (r *runState) materialize(x *binder.Materialize) (*table.Table, error) {
-	if t, ok := r.materialized[x]; ok {
+	r.mu.Lock()
+	t, ok := r.materialized[x]
+	r.mu.Unlock()
+	if ok {
 		return t, nil
 	}
 	t, err := r.exec(x.Input)
 	if err != nil {
 		return nil, err
 	}
+	r.mu.Lock()
 	r.materialized[x] = t
+	r.mu.Unlock()
 	return t, nil
 }
 

@@ -107,20 +107,58 @@ func hasMatch(hay, needle string, caseSensitive, leftB, rightB bool) bool {
 	if len(needle) > len(hay) {
 		return false
 	}
-	if !caseSensitive {
-		needle = foldString(needle)
-		if !isASCII(needle) {
-			hay = strings.ToLower(hay)
-		}
+	n := newTermNeedle(needle, caseSensitive, leftB, rightB)
+	if caseSensitive {
+		return n.scan(hay)
 	}
-	first, _ := utf8.DecodeRuneInString(needle)
-	last, _ := utf8.DecodeLastRuneInString(needle)
-	needLeft := leftB && isTermRune(first)
-	needRight := rightB && isTermRune(last)
+	return n.in(hay)
+}
+
+// termNeedle is the needle of a has-family test, prepared once: folded
+// (case-insensitive tests), with the boundaries its ends need.
+type termNeedle struct {
+	text                string // folded unless caseSensitive
+	origLen             int    // length before folding
+	caseSensitive       bool
+	ascii               bool
+	needLeft, needRight bool
+}
+
+func newTermNeedle(needle string, caseSensitive, leftB, rightB bool) termNeedle {
+	n := termNeedle{text: needle, origLen: len(needle), caseSensitive: caseSensitive}
+	if !caseSensitive {
+		n.text = foldString(needle)
+	}
+	n.ascii = isASCII(n.text)
+	first, _ := utf8.DecodeRuneInString(n.text)
+	last, _ := utf8.DecodeLastRuneInString(n.text)
+	n.needLeft = leftB && isTermRune(first)
+	n.needRight = rightB && isTermRune(last)
+	return n
+}
+
+// in reports whether hay holds the needle as hasMatch defines it.
+func (n *termNeedle) in(hay string) bool {
+	if n.origLen == 0 {
+		return true
+	}
+	if n.origLen > len(hay) {
+		return false
+	}
+	if !n.caseSensitive && !n.ascii {
+		hay = strings.ToLower(hay)
+	}
+	return n.scan(hay)
+}
+
+// scan looks for the needle in hay (folded already when the needle is
+// not ASCII).
+func (n *termNeedle) scan(hay string) bool {
+	needle := n.text
 	from := 0
 	for from <= len(hay)-len(needle) {
 		var i int
-		if caseSensitive {
+		if n.caseSensitive {
 			i = strings.Index(hay[from:], needle)
 			if i >= 0 {
 				i += from
@@ -133,13 +171,13 @@ func hasMatch(hay, needle string, caseSensitive, leftB, rightB bool) bool {
 		}
 		end := i + len(needle)
 		ok := true
-		if needLeft && i > 0 {
+		if n.needLeft && i > 0 {
 			r, _ := utf8.DecodeLastRuneInString(hay[:i])
 			if isTermRune(r) {
 				ok = false
 			}
 		}
-		if ok && needRight && end < len(hay) {
+		if ok && n.needRight && end < len(hay) {
 			r, _ := utf8.DecodeRuneInString(hay[end:])
 			if isTermRune(r) {
 				ok = false

@@ -142,7 +142,7 @@ func shareScans(ctx context.Context, qs []*query.Query, src Source, now time.Tim
 			delete(todo, name)
 			progress = true
 			if t, err := plans[name].run(ctx, &sharedSource{Source: src, tables: cands}, ticks); err == nil {
-				cands[name] = t
+				cands[name] = compact(t)
 			}
 		}
 		if !progress {
@@ -176,11 +176,43 @@ func shareScans(ctx context.Context, qs []*query.Query, src Source, now time.Tim
 	return out
 }
 
+// compactRows is the size up to which compact joins candidate batches.
+const compactRows = 1 << 16
+
+// compact joins the candidate batches of a table, which hold the few rows
+// each row group kept, into batches of up to compactRows rows whose
+// dictionaries hold only the values of those rows: every rule then
+// evaluates its predicates over a few batches and a few distinct values
+// instead of once per row group and over each row group's dictionary.
+func compact(t *table.Table) *table.Table {
+	out := &table.Table{Name: t.Name, Schema: t.Schema}
+	var run []*table.Batch
+	rows := 0
+	flush := func() {
+		if len(run) > 0 {
+			out.Batches = append(out.Batches, table.Concat(t.Schema, run))
+		}
+		run, rows = nil, 0
+	}
+	for _, b := range t.Batches {
+		if rows+b.N > compactRows {
+			flush()
+		}
+		run = append(run, b)
+		rows += b.N
+	}
+	flush()
+	return out
+}
+
 // sharedSource serves the candidate rows of the shared tables and passes
 // other scans to the source.
 type sharedSource struct {
 	Source
 	tables map[string]*table.Table
+	// nulls stands in for the columns no rule reads, shared by the
+	// rules' scans.
+	nulls table.NullColumns
 }
 
 // sharedFilerSource is a sharedSource over a source that maps
@@ -204,7 +236,6 @@ func (s *sharedSource) Scan(ctx context.Context, req engine.ScanRequest) (engine
 	}
 	// Columns no rule reads are not in the shared table: shared null
 	// columns stand in for them.
-	var nulls table.NullColumns
 	bi := 0
 	return batchFunc(func() (*table.Batch, error) {
 		if err := ctx.Err(); err != nil {
@@ -218,7 +249,7 @@ func (s *sharedSource) Scan(ctx context.Context, req engine.ScanRequest) (engine
 		out := &table.Batch{Schema: req.Columns, Cols: make([]*table.Column, len(req.Columns)), N: b.N}
 		for i, c := range req.Columns {
 			if idx[i] < 0 {
-				out.Cols[i] = nulls.Get(c.Type, b.N)
+				out.Cols[i] = s.nulls.Get(c.Type, b.N)
 				continue
 			}
 			out.Cols[i] = b.Cols[idx[i]]

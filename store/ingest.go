@@ -678,6 +678,19 @@ func splitByDay(b *table.Batch) map[string]*table.Batch {
 	if same {
 		return map[string]*table.Batch{name(first): b}
 	}
+	// Rows in time order (generated rows, most exports) split into
+	// contiguous runs of days: slices of b, no copy.
+	if runs, ok := dayRuns(b.N, dayNum); ok {
+		out := make(map[string]*table.Batch, len(runs))
+		for _, r := range runs {
+			sub := &table.Batch{Schema: b.Schema, Cols: make([]*table.Column, len(b.Cols)), N: r.to - r.from}
+			for j, col := range b.Cols {
+				sub.Cols[j] = col.Slice(r.from, r.to)
+			}
+			out[name(r.day)] = sub
+		}
+		return out
+	}
 	idx := map[int64][]int{}
 	for i := 0; i < b.N; i++ {
 		d := dayNum(i)
@@ -688,6 +701,31 @@ func splitByDay(b *table.Batch) map[string]*table.Batch {
 		out[name(d)] = b.Take(rows)
 	}
 	return out
+}
+
+// dayRun is rows [from, to) of a batch, all of one day.
+type dayRun struct {
+	day      int64
+	from, to int
+}
+
+// dayRuns returns the runs of rows of the same day when every day's rows
+// are contiguous; ok is false otherwise.
+func dayRuns(n int, dayNum func(int) int64) (runs []dayRun, ok bool) {
+	seen := map[int64]bool{}
+	for i := 0; i < n; i++ {
+		d := dayNum(i)
+		if len(runs) > 0 && runs[len(runs)-1].day == d {
+			runs[len(runs)-1].to = i + 1
+			continue
+		}
+		if seen[d] {
+			return nil, false
+		}
+		seen[d] = true
+		runs = append(runs, dayRun{day: d, from: i, to: i + 1})
+	}
+	return runs, true
 }
 
 // batchBytes estimates the memory a batch holds.

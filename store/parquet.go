@@ -477,114 +477,121 @@ func readChunk(cc parquet.ColumnChunk, t types.Type, n int) (*table.Column, erro
 		if err != nil {
 			return nil, err
 		}
-		defs := p.DefinitionLevels()
-		rows := int(p.NumRows())
-		isNull := func(j int) bool { return len(defs) > 0 && defs[j] == 0 }
-		for j := 0; j < rows; j++ {
-			nl := isNull(j)
-			nulls = append(nulls, nl)
-			anyNull = anyNull || nl
-		}
-		data := p.Data()
-		switch {
-		case t == types.String || t == types.Guid || t == types.Dynamic || t == types.Null:
-			var strs []string // the page's non-null values, when plain
-			var codes []int32
-			if d := p.Dictionary(); d != nil {
-				if dictStrs == nil {
-					dictStrs = byteArrays(d.Page().Data())
-				}
-				codes = data.Int32()
-			} else {
-				strs = byteArrays(data)
-			}
-			if t == types.Dynamic || t == types.Null {
-				k := 0
-				for j := 0; j < rows; j++ {
-					if isNull(j) {
-						col.Dyn = append(col.Dyn, nil)
-						continue
-					}
-					var s string
-					if codes != nil {
-						s = dictStrs[codes[k]]
-					} else {
-						s = strs[k]
-					}
-					k++
-					v, ok := types.ParseJSON(s)
-					if !ok {
-						v = s
-					}
-					col.Dyn = append(col.Dyn, v)
-				}
-				continue
-			}
-			if codes != nil && col.Dict == nil && !plainStrings {
-				col.Dict = dictStrs
-				col.Codes = make([]uint32, 0, n)
-			}
-			if codes == nil && !plainStrings {
-				col.Decode() // a page written without the dictionary
-				plainStrings = true
-			}
-			k := 0
+		err = func() error {
+			defer parquet.Release(p) // its buffers go back to the pool: nothing below keeps them
+			defs := p.DefinitionLevels()
+			rows := int(p.NumRows())
+			isNull := func(j int) bool { return len(defs) > 0 && defs[j] == 0 }
 			for j := 0; j < rows; j++ {
-				var s string
-				if !isNull(j) {
-					if codes != nil {
-						if !plainStrings {
-							col.Codes = append(col.Codes, uint32(codes[k]))
-							k++
+				nl := isNull(j)
+				nulls = append(nulls, nl)
+				anyNull = anyNull || nl
+			}
+			data := p.Data()
+			switch {
+			case t == types.String || t == types.Guid || t == types.Dynamic || t == types.Null:
+				var strs []string // the page's non-null values, when plain
+				var codes []int32
+				if d := p.Dictionary(); d != nil {
+					if dictStrs == nil {
+						dictStrs = byteArrays(d.Page().Data())
+					}
+					codes = data.Int32()
+				} else {
+					strs = byteArrays(data)
+				}
+				if t == types.Dynamic || t == types.Null {
+					k := 0
+					for j := 0; j < rows; j++ {
+						if isNull(j) {
+							col.Dyn = append(col.Dyn, nil)
 							continue
 						}
-						s = dictStrs[codes[k]]
-					} else {
-						s = strs[k]
+						var s string
+						if codes != nil {
+							s = dictStrs[codes[k]]
+						} else {
+							s = strs[k]
+						}
+						k++
+						v, ok := types.ParseJSON(s)
+						if !ok {
+							v = s
+						}
+						col.Dyn = append(col.Dyn, v)
 					}
-					k++
-				} else if !plainStrings {
-					col.Codes = append(col.Codes, emptyCode(col))
-					continue
+					return nil
 				}
-				col.Strs = append(col.Strs, s)
-			}
-		case t == types.Bool:
-			vr := p.Values()
-			if cap(vbuf) < rows {
-				vbuf = make([]parquet.Value, rows)
-			}
-			vbuf = vbuf[:rows]
-			got := 0
-			for got < rows {
-				k, err := vr.ReadValues(vbuf[got:])
-				got += k
-				if err == io.EOF || k == 0 {
-					break
+				if codes != nil && col.Dict == nil && !plainStrings {
+					col.Dict = dictStrs
+					col.Codes = make([]uint32, 0, n)
 				}
-				if err != nil {
-					return nil, err
+				if codes == nil && !plainStrings {
+					col.Decode() // a page written without the dictionary
+					plainStrings = true
 				}
-			}
-			for _, v := range vbuf[:got] {
-				if v.IsNull() {
-					col.Ints = append(col.Ints, 0)
-				} else if v.Boolean() {
-					col.Ints = append(col.Ints, 1)
-				} else {
-					col.Ints = append(col.Ints, 0)
+				k := 0
+				for j := 0; j < rows; j++ {
+					var s string
+					if !isNull(j) {
+						if codes != nil {
+							if !plainStrings {
+								col.Codes = append(col.Codes, uint32(codes[k]))
+								k++
+								continue
+							}
+							s = dictStrs[codes[k]]
+						} else {
+							s = strs[k]
+						}
+						k++
+					} else if !plainStrings {
+						col.Codes = append(col.Codes, emptyCode(col))
+						continue
+					}
+					col.Strs = append(col.Strs, s)
 				}
+			case t == types.Bool:
+				vr := p.Values()
+				if cap(vbuf) < rows {
+					vbuf = make([]parquet.Value, rows)
+				}
+				vbuf = vbuf[:rows]
+				got := 0
+				for got < rows {
+					k, err := vr.ReadValues(vbuf[got:])
+					got += k
+					if err == io.EOF || k == 0 {
+						break
+					}
+					if err != nil {
+						return err
+					}
+				}
+				for _, v := range vbuf[:got] {
+					if v.IsNull() {
+						col.Ints = append(col.Ints, 0)
+					} else if v.Boolean() {
+						col.Ints = append(col.Ints, 1)
+					} else {
+						col.Ints = append(col.Ints, 0)
+					}
+				}
+			case t == types.Int:
+				col.Ints = spreadNulls(col.Ints, data.Int32(), rows, isNull, func(v int32) int64 { return int64(v) })
+			case t == types.Datetime:
+				col.Ints = spreadNulls(col.Ints, data.Int64(), rows, isNull, func(v int64) int64 { return joinMicros(v, 0) })
+			case t.UsesInts():
+				col.Ints = spreadNulls(col.Ints, data.Int64(), rows, isNull, func(v int64) int64 { return v })
+			case t.UsesReals():
+				col.Reals = spreadNulls(col.Reals, data.Double(), rows, isNull, func(v float64) float64 { return v })
+			default:
+				return fmt.Errorf("cannot read type %s", t)
 			}
-		case t == types.Int:
-			col.Ints = spreadNulls(col.Ints, data.Int32(), rows, isNull, func(v int32) int64 { return int64(v) })
-		case t == types.Datetime:
-			col.Ints = spreadNulls(col.Ints, data.Int64(), rows, isNull, func(v int64) int64 { return joinMicros(v, 0) })
-		case t.UsesInts():
-			col.Ints = spreadNulls(col.Ints, data.Int64(), rows, isNull, func(v int64) int64 { return v })
-		case t.UsesReals():
-			col.Reals = spreadNulls(col.Reals, data.Double(), rows, isNull, func(v float64) float64 { return v })
-		default:
-			return nil, fmt.Errorf("cannot read type %s", t)
+			return nil
+		}()
+		if err != nil {
+			return nil, err
 		}
 	}
 	if len(nulls) != n {

@@ -125,6 +125,11 @@ func (s *Store) LatestTime() (t time.Time, ok bool) {
 // Scan implements engine.Source. It reads only the files, and in them the
 // row groups, whose Timestamps can meet req.Time, and only the requested
 // columns; a column a file lacks reads as null ("" for strings).
+//
+// Row groups are read (and filtered, for late materialisation) on up to
+// GOMAXPROCS goroutines at once, a few row groups ahead of the consumer;
+// the batches come out in the order of the files and row groups, as a
+// sequential read gives them.
 func (s *Store) Scan(ctx context.Context, req engine.ScanRequest) (engine.BatchIterator, error) {
 	var files []FileEntry
 	for _, f := range s.manifest.Files {
@@ -139,10 +144,17 @@ func (s *Store) Scan(ctx context.Context, req engine.ScanRequest) (engine.BatchI
 		}
 		return a < b
 	})
-	return &scanIter{s: s, ctx: ctx, req: req, files: files}, nil
+	workers := max(1, runtime.GOMAXPROCS(0))
+	if s.scanWorkers > 0 {
+		workers = s.scanWorkers
+	}
+	return &scanIter{s: s, ctx: ctx, req: req, files: files,
+		ahead: workers + 1, decoders: make(chan struct{}, workers)}, nil
 }
 
-// scanIter yields one batch per row group.
+// scanIter yields one batch per row group. Next plans the row groups to
+// read and keeps up to ahead of them in flight, each read by a goroutine
+// of its own; decoders bounds the columns being decoded at once.
 type scanIter struct {
 	s     *Store
 	ctx   context.Context
@@ -153,6 +165,11 @@ type scanIter struct {
 	rg    int // next row group of cur
 	// nulls stands in for the columns the query does not read.
 	nulls table.NullColumns
+
+	ahead    int
+	decoders chan struct{}
+	pending  []*groupRead // in flight, in scan order
+	planned  bool         // every row group has been planned
 }
 
 // openFile is a file being read.
@@ -160,17 +177,71 @@ type openFile struct {
 	fh      *os.File
 	pf      *parquetFile
 	timeCol string // the stored column the request's range bounds, or ""
+	stored  map[string]types.Type
+	// reads counts the row groups in flight; the file is closed when it
+	// reaches zero after its last row group was planned.
+	reads int
+	done  bool
+}
+
+// groupRead is one row group being read; res receives its batch.
+type groupRead struct {
+	f   *openFile // nil for an error met while planning
+	rg  int
+	res chan groupResult
+}
+
+type groupResult struct {
+	b   *table.Batch
+	err error
 }
 
 func (it *scanIter) Next() (*table.Batch, error) {
 	for {
 		if err := it.ctx.Err(); err != nil {
-			it.close()
+			it.closeAll()
 			return nil, err
 		}
+		for !it.planned && len(it.pending) < it.ahead {
+			it.plan()
+		}
+		if len(it.pending) == 0 {
+			return nil, nil
+		}
+		g := it.pending[0]
+		it.pending = it.pending[1:]
+		r := <-g.res
+		if g.f == nil {
+			it.closeAll()
+			return nil, r.err
+		}
+		g.f.reads--
+		if r.err != nil {
+			path := g.f.fh.Name()
+			it.closeAll()
+			return nil, fmt.Errorf("store: %s: %v", path, r.err)
+		}
+		it.release(g.f)
+		if r.b.N > 0 {
+			return r.b, nil
+		}
+	}
+}
+
+// FilterApplied implements engine.FilteredIterator: the batches hold only
+// the rows the request's Filter selected when it has one the scan can use.
+func (it *scanIter) FilterApplied() bool {
+	return it.req.Filter != nil && len(it.req.FilterCols) == len(it.req.Columns)
+}
+
+// plan finds the next row group to read and starts reading it, or marks
+// the scan planned.
+func (it *scanIter) plan() {
+	for {
 		if it.cur == nil {
 			if it.fi >= len(it.files) {
-				return nil, nil
+				it.planned = true
+				return
 			}
 			f := it.files[it.fi]
 			it.fi++
@@ -181,35 +252,73 @@ func (it *scanIter) Next() (*table.Batch, error) {
 			}
 			of, err := it.open(f)
 			if err != nil {
-				return nil, err
+				g := &groupRead{res: make(chan groupResult, 1)}
+				g.res <- groupResult{err: err}
+				it.pending = append(it.pending, g)
+				it.planned = true
+				return
 			}
 			of.timeCol = timeCol
 			it.cur, it.rg = of, 0
 		}
-		groups := it.cur.pf.f.RowGroups()
+		of := it.cur
+		groups := of.pf.f.RowGroups()
 		if it.rg >= len(groups) {
-			it.close()
+			of.done = true
+			it.cur = nil
+			it.release(of)
 			continue
 		}
 		rg := it.rg
 		it.rg++
-		if tr := it.req.Time; tr != nil && it.cur.timeCol != "" {
-			if lo, hi, ok := it.cur.pf.timeBounds(rg, it.cur.timeCol); ok && (lo > hi || !tr.Overlaps(lo, hi)) {
+		if tr := it.req.Time; tr != nil && of.timeCol != "" {
+			if lo, hi, ok := of.pf.timeBounds(rg, of.timeCol); ok && (lo > hi || !tr.Overlaps(lo, hi)) {
 				it.s.stats.groupsSkipped.Add(1)
 				continue
 			}
 		}
 		it.s.stats.groupsRead.Add(1)
-		b, err := it.read(rg)
-		if err != nil {
-			path := it.cur.fh.Name()
-			it.close()
-			return nil, fmt.Errorf("store: %s: %v", path, err)
-		}
-		if b.N > 0 {
-			return b, nil
+		g := &groupRead{f: of, rg: rg, res: make(chan groupResult, 1)}
+		of.reads++
+		it.pending = append(it.pending, g)
+		go func() {
+			b, err := it.read(g.f, g.rg)
+			g.res <- groupResult{b, err}
+		}()
+		return
+	}
+}
+
+// release closes f once it has nothing left to read.
+func (it *scanIter) release(f *openFile) {
+	if f.done && f.reads == 0 && f.fh != nil {
+		f.fh.Close()
+		f.fh = nil
+	}
+}
+
+// closeAll closes the open files, when the scan stops early. Reads still
+// in flight fail on their closed file; their results are dropped.
+func (it *scanIter) closeAll() {
+	for _, g := range it.pending {
+		if g.f != nil {
+			g.f.done = true
 		}
 	}
+	if it.cur != nil {
+		it.cur.done = true
+	}
+	seen := map[*openFile]bool{}
+	for _, g := range it.pending {
+		if g.f != nil && !seen[g.f] {
+			seen[g.f] = true
+			g.f.fh.Close()
+		}
+	}
+	if it.cur != nil && !seen[it.cur] {
+		it.cur.fh.Close()
+	}
+	it.pending, it.cur, it.planned = nil, nil, true
 }
 
 // prune decides from the manifest whether file f can hold rows in the
@@ -261,32 +370,27 @@ func (it *scanIter) open(f FileEntry) (*openFile, error) {
 		return nil, fmt.Errorf("store: %s: %v", path, err)
 	}
 	it.s.stats.filesOpened.Add(1)
-	return &openFile{fh: fh, pf: pf}, nil
-}
-
-func (it *scanIter) close() {
-	if it.cur != nil {
-		it.cur.fh.Close()
-		it.cur = nil
-	}
-}
-
-// read reads the requested columns of row group rg.
-func (it *scanIter) read(rg int) (*table.Batch, error) {
-	pf := it.cur.pf
-	n := int(pf.f.RowGroups()[rg].NumRows())
-	req := it.req
-	out := &table.Batch{Schema: req.Columns, Cols: make([]*table.Column, len(req.Columns)), N: n}
 	stored := map[string]types.Type{}
 	for _, f := range pf.schema {
 		stored[f.Name] = f.Type
 	}
+	return &openFile{fh: fh, pf: pf, stored: stored}, nil
+}
+
+// read reads the requested columns of row group rg of f. It runs on a
+// goroutine of its own, several at once.
+func (it *scanIter) read(f *openFile, rg int) (*table.Batch, error) {
+	pf := f.pf
+	n := int(pf.f.RowGroups()[rg].NumRows())
+	req := it.req
+	out := &table.Batch{Schema: req.Columns, Cols: make([]*table.Column, len(req.Columns)), N: n}
+	stored := f.stored
 	if req.Filter == nil || len(req.FilterCols) != len(req.Columns) {
-		return out, it.readColumns(rg, out, stored, nil)
+		return out, it.readColumns(pf, rg, out, stored, nil)
 	}
 	// Late materialisation: the filter's columns first, the others only
 	// for the rows it keeps.
-	if err := it.readColumns(rg, out, stored, func(i int) bool { return req.FilterCols[i] }); err != nil {
+	if err := it.readColumns(pf, rg, out, stored, func(i int) bool { return req.FilterCols[i] }); err != nil {
 		return nil, err
 	}
 	sel, err := req.Filter(out)
@@ -297,7 +401,7 @@ func (it *scanIter) read(rg int) (*table.Batch, error) {
 		out.N = 0
 		return out, nil
 	}
-	if err := it.readColumns(rg, out, stored, func(i int) bool { return !req.FilterCols[i] }); err != nil {
+	if err := it.readColumns(pf, rg, out, stored, func(i int) bool { return !req.FilterCols[i] }); err != nil {
 		return nil, err
 	}
 	if len(sel) < n {
@@ -308,9 +412,9 @@ func (it *scanIter) read(rg int) (*table.Batch, error) {
 
 // readColumns reads the requested columns of row group rg that want
 // accepts (all when want is nil) into out. Columns are decoded in parallel,
-// one goroutine per column, at most GOMAXPROCS at a time.
-func (it *scanIter) readColumns(rg int, out *table.Batch, stored map[string]types.Type, want func(int) bool) error {
-	pf := it.cur.pf
+// one goroutine per column, at most GOMAXPROCS at a time in the whole scan
+// (it.decoders).
+func (it *scanIter) readColumns(pf *parquetFile, rg int, out *table.Batch, stored map[string]types.Type, want func(int) bool) error {
 	req := it.req
 	n := out.N
 	type job struct {
@@ -351,24 +455,19 @@ func (it *scanIter) readColumns(rg int, out *table.Batch, stored map[string]type
 		out.Cols[j.i] = c
 		return nil
 	}
-	workers := runtime.GOMAXPROCS(0)
-	if len(jobs) < 2 || workers < 2 {
-		for _, j := range jobs {
-			if err := decode(j); err != nil {
-				return err
-			}
-		}
-		return nil
+	if len(jobs) == 1 {
+		it.decoders <- struct{}{}
+		defer func() { <-it.decoders }()
+		return decode(jobs[0])
 	}
 	errs := make([]error, len(jobs))
-	sem := make(chan struct{}, workers)
 	var wg sync.WaitGroup
 	for k, j := range jobs {
 		wg.Add(1)
-		sem <- struct{}{}
+		it.decoders <- struct{}{}
 		go func(k int, j job) {
 			defer wg.Done()
-			defer func() { <-sem }()
+			defer func() { <-it.decoders }()
 			errs[k] = decode(j)
 		}(k, j)
 	}

@@ -124,6 +124,9 @@ type Store struct {
 	reg      *schema.Registry
 	manifest *Manifest
 	stats    scanCounters
+	// scanWorkers, when positive, replaces GOMAXPROCS as the number of
+	// row groups a scan reads at once (tests compare 1 with many).
+	scanWorkers int
 }
 
 // Open opens the store in dir. A folder without a manifest is an empty

@@ -268,3 +268,69 @@ func TestPrune(t *testing.T) {
 		t.Fatalf("reopened: %v", err)
 	}
 }
+
+// rowsInOrder renders a table's rows as lines, in the order they come.
+func rowsInOrder(tb *table.Table) []string {
+	var out []string
+	for _, b := range tb.Batches {
+		for i := 0; i < b.N; i++ {
+			var parts []string
+			for _, v := range b.Row(i) {
+				parts = append(parts, v.String())
+			}
+			out = append(out, strings.Join(parts, "|"))
+		}
+	}
+	return out
+}
+
+// TestConcurrentScan checks that reading many row groups at once, with
+// the late-materialisation filter running on several goroutines, returns
+// the rows a one-at-a-time scan returns, in the same order.
+func TestConcurrentScan(t *testing.T) {
+	s, _ := ingestInto(t, store.IngestOptions{GroupRows: 50}, "../examples/data")
+	now := nowOf(s)
+	queries := []string{
+		`DeviceNetworkEvents | where RemoteUrl has "microsoft"`,
+		`DeviceNetworkEvents | where Timestamp > ago(3d) | where RemotePort in (443, 80) | project Timestamp, DeviceName, RemoteUrl`,
+		`DeviceNetworkEvents | take 120`,
+		`DeviceNetworkEvents | where RemoteUrl has "microsoft" | take 70`,
+		`DeviceFileCertificateInfo | where Signer has_any ('AmidaWare', 'Tactical Techs', 'Google') | summarize make_list(ReportId), count() by DeviceId`,
+		`DeviceProcessEvents | serialize | extend rn = row_number() | where rn % 7 == 0 | project rn, FileName`,
+		`let m = toscalar(DeviceNetworkEvents | summarize max(Timestamp)); DeviceNetworkEvents | where Timestamp > m - 2d and RemoteUrl matches regex "tactical.*io"`,
+		`DeviceProcessEvents | where DeviceId in ((DeviceNetworkEvents | where RemoteUrl has "tacticalrmm" | distinct DeviceId)) | project DeviceId, FileName, Timestamp`,
+		`DeviceProcessEvents | where FileName =~ "powershell.exe" or ProcessCommandLine contains "remote" | summarize arg_min(Timestamp, *) by DeviceId`,
+	}
+	seq := map[string][]string{}
+	store.SetScanWorkers(s, 1)
+	for _, q := range queries {
+		seq[q] = runInOrder(t, q, s, now)
+		if len(seq[q]) < 2 {
+			t.Errorf("%s: no rows", q)
+		}
+	}
+	for _, workers := range []int{2, 8} {
+		store.SetScanWorkers(s, workers)
+		for round := 0; round < 3; round++ {
+			for _, q := range queries {
+				got := runInOrder(t, q, s, now)
+				if strings.Join(got, "\n") != strings.Join(seq[q], "\n") {
+					t.Errorf("%d workers: %s: %d rows differ from the sequential scan's %d", workers, q, len(got), len(seq[q]))
+				}
+			}
+		}
+	}
+}
+
+func runInOrder(t *testing.T, text string, src hunt.Source, now time.Time) []string {
+	t.Helper()
+	q, err := query.CompileString("q", text, src.Catalog())
+	if err != nil {
+		t.Fatalf("%s: %v", text, err)
+	}
+	tb, err := q.Run(context.Background(), src, now)
+	if err != nil {
+		t.Fatalf("%s: %v", text, err)
+	}
+	return rowsInOrder(tb)
+}

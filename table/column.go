@@ -9,6 +9,7 @@ package table
 
 import (
 	"fmt"
+	"sync"
 
 	"github.com/rmmhunt/rmmhunt/kql/types"
 )
@@ -275,8 +276,9 @@ func Const(t types.Type, v types.Value, n int) *Column {
 // NullColumns hands out shared, read-only all-null columns (empty strings
 // for string types), so that a reader can stand in for columns a query does
 // not read without allocating them for every batch. Its zero value is ready
-// to use; it is not safe for concurrent use.
+// to use, and it is safe for concurrent use.
 type NullColumns struct {
+	mu   sync.Mutex
 	cols map[nullKey]*Column
 }
 
@@ -288,6 +290,8 @@ type nullKey struct {
 // Get returns an all-null column of type t and n rows. The column must not
 // be modified.
 func (nc *NullColumns) Get(t types.Type, n int) *Column {
+	nc.mu.Lock()
+	defer nc.mu.Unlock()
 	if nc.cols == nil {
 		nc.cols = map[nullKey]*Column{}
 	}
