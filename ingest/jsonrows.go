@@ -39,6 +39,8 @@ func (f *fileState) object(d []byte, i int) (int, error) {
 				container = true
 				f.setFormat(FormatStreaming)
 				return eachElement(d, vs, 1, func(es int) (int, error) { return f.record(d, es) })
+			case f.rec != nil && (bytes.EqualFold(key, []byte("results")) || bytes.EqualFold(key, []byte("tables"))):
+				return vs, errSeqLine // declared types depend on earlier rows
 			case bytes.EqualFold(key, []byte("results")):
 				container = true
 				f.setFormat(FormatAPI)
@@ -73,7 +75,7 @@ func (f *fileState) object(d []byte, i int) (int, error) {
 		return end, f.envelope(d, members, i, end, &props)
 	}
 	f.setFormat(FormatNDJSON)
-	return end, f.flatRow(d, members, i, end, nil, "")
+	return end, f.flatRow(d, members, i, end, levelTop, nil, "")
 }
 
 func keyBytes(d []byte, ks, ke int, esc bool) []byte {
@@ -114,7 +116,7 @@ func (f *fileState) record(d []byte, es int) (int, error) {
 	if f.isEnvelope(d, members) {
 		return end, f.envelope(d, members, es, end, &props)
 	}
-	return end, f.flatRow(d, members, es, end, nil, "")
+	return end, f.flatRow(d, members, es, end, levelElement, nil, "")
 }
 
 // elementRow reads one element of an API Results array.
@@ -126,7 +128,7 @@ func (f *fileState) elementRow(d []byte, es int, declared map[string]types.Type)
 	if err != nil {
 		return end, err
 	}
-	return end, f.flatRow(d, members, es, end, declared, "")
+	return end, f.flatRow(d, members, es, end, levelElement, declared, "")
 }
 
 // collect reads the members of the object at d[i] into the list of the
@@ -236,6 +238,10 @@ func (f *fileState) envelope(d []byte, members []member, start, end int, pre *pr
 			return err // cannot happen: validated when the envelope was read
 		}
 	}
+	if f.rec != nil {
+		f.typeRowRec(t, d, props, start, end, p.vs, levelProperty)
+		return nil
+	}
 	f.typeRow(t, d, props, start, end, nil)
 	return nil
 }
@@ -265,8 +271,9 @@ func (f *fileState) categoryTable(category []byte) (string, string) {
 
 // flatRow reads a flat row object. Its table is Options.Table, else its
 // Type column when that names a known table, else laName (the Log
-// Analytics result name) when known, else the file's table.
-func (f *fileState) flatRow(d []byte, members []member, start, end int, declared map[string]types.Type, laName string) error {
+// Analytics result name) when known, else the file's table. level is the
+// nesting level the row object was read at.
+func (f *fileState) flatRow(d []byte, members []member, start, end, level int, declared map[string]types.Type, laName string) error {
 	raw := d[start:end]
 	t := f.l.opts.Table
 	if t == "" {
@@ -282,10 +289,21 @@ func (f *fileState) flatRow(d []byte, members []member, start, end int, declared
 		t = f.fileTable
 	}
 	if t == "" {
+		if f.rec != nil {
+			// Whether this fails the file depends on the rows before.
+			line, col := f.pos.at(start)
+			i := f.rec.addReject(line, col, "", truncRaw(raw), false)
+			f.rec.events = append(f.rec.events, pevent{kind: evNoTable, line: int32(line), rej: i})
+			return nil
+		}
 		if !f.routed {
 			return f.errNoTable()
 		}
 		f.rejectAt(start, noTableReason, raw)
+		return nil
+	}
+	if f.rec != nil && declared == nil {
+		f.typeRowRec(t, d, members, start, end, start, level)
 		return nil
 	}
 	f.typeRow(t, d, members, start, end, declared)
