@@ -31,7 +31,7 @@ var jsonWorkers = 0
 
 // chunkBytes is the size of the buffers JSON Lines input is read into
 // (tests lower it).
-var chunkBytes = 2 << 20
+var chunkBytes = 512 << 10
 
 // arenaBlock is the least size of a block of unescaped text.
 const arenaBlock = 256 << 10
