@@ -22,12 +22,12 @@ const (
 // cell is one typed value of the row being assembled.
 type cell struct {
 	kind cellKind
+	set  bool // the row carried this column (even as null)
 	i    int64
 	f    float64
 	b    []byte
 	s    string
 	d    any
-	set  bool // the row carried this column (even as null)
 }
 
 // str returns the text of a kStr cell without copying when it is a string.
@@ -58,6 +58,10 @@ type colBuilder struct {
 	// empty is the dictionary code of "" plus one (0: not yet coded), as
 	// absent string columns are the commonest value.
 	empty uint32
+	// last is the dictionary code of the last string added plus one, and
+	// lastStr that string: a value often repeats the row before.
+	last    uint32
+	lastStr string
 }
 
 func newBuilder(t types.Type, infer bool, capacity int) *colBuilder {
@@ -175,6 +179,10 @@ func (b *colBuilder) addString(c *cell) {
 	var code uint32
 	var ok bool
 	if c.b != nil {
+		if b.last > 0 && string(c.b) == b.lastStr {
+			col.Codes = append(col.Codes, b.last-1)
+			return
+		}
 		code, ok = b.dict[string(c.b)]
 	} else {
 		code, ok = b.dict[c.s]
@@ -193,6 +201,7 @@ func (b *colBuilder) addString(c *cell) {
 			return
 		}
 	}
+	b.last, b.lastStr = code+1, col.Dict[code]
 	col.Codes = append(col.Codes, code)
 }
 

@@ -4,6 +4,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unsafe"
 
 	"github.com/rmmhunt/rmmhunt/kql/types"
 )
@@ -192,7 +193,11 @@ func bytesCell(t types.Type, s []byte, c *cell) string {
 		c.kind, c.i = kInt, n
 		return ""
 	}
-	return textCell(t, string(s), c)
+	if t == types.Guid || t == types.String || t == types.Dynamic {
+		return textCell(t, string(s), c)
+	}
+	// The other types only parse the text: it is viewed, not copied.
+	return textCell(t, unsafe.String(unsafe.SliceData(s), len(s)), c)
 }
 
 // textCell types text for a column of type t (CSV fields, JSON strings).

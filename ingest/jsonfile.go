@@ -42,6 +42,9 @@ func (f *fileState) readJSON(br *bufio.Reader, line0, col0 int) error {
 			return err
 		}
 		col0 = 0
+		if w := workerCount(); w > 1 {
+			return f.readLinesParallel(br, lr.line, w)
+		}
 		first, err = lr.next()
 		if err == io.EOF {
 			return nil

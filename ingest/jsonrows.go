@@ -30,6 +30,7 @@ func (f *fileState) object(d []byte, i int) (int, error) {
 	members := f.memBufs[levelTop][:0]
 	container := false
 	var declared map[string]types.Type
+	var props propsScan
 	end, err := walkObject(d, i, 0, func(ks, ke int, esc bool, vs int) (int, error) {
 		key := d[ks:ke]
 		if d[vs] == '[' && !esc {
@@ -38,6 +39,8 @@ func (f *fileState) object(d []byte, i int) (int, error) {
 				container = true
 				f.setFormat(FormatStreaming)
 				return eachElement(d, vs, 1, func(es int) (int, error) { return f.record(d, es) })
+			case f.rec != nil && (bytes.EqualFold(key, []byte("results")) || bytes.EqualFold(key, []byte("tables"))):
+				return vs, errSeqLine // declared types depend on earlier rows
 			case bytes.EqualFold(key, []byte("results")):
 				container = true
 				f.setFormat(FormatAPI)
@@ -56,9 +59,10 @@ func (f *fileState) object(d []byte, i int) (int, error) {
 				return ve, err
 			}
 		}
-		ve, err := scanValue(d, vs, 1)
+		k := keyBytes(d, ks, ke, esc)
+		ve, err := f.scanMember(d, k, vs, levelTop, &props)
 		if err == nil {
-			members = append(members, member{key: keyBytes(d, ks, ke, esc), vs: vs, ve: ve})
+			members = append(members, member{key: k, vs: vs, ve: ve})
 		}
 		return ve, err
 	})
@@ -68,10 +72,10 @@ func (f *fileState) object(d []byte, i int) (int, error) {
 	}
 	if f.isEnvelope(d, members) {
 		f.setFormat(FormatStreaming)
-		return end, f.envelope(d, members, i, end)
+		return end, f.envelope(d, members, i, end, &props)
 	}
 	f.setFormat(FormatNDJSON)
-	return end, f.flatRow(d, members, i, end, nil, "")
+	return end, f.flatRow(d, members, i, end, levelTop, nil, "")
 }
 
 func keyBytes(d []byte, ks, ke int, esc bool) []byte {
@@ -104,14 +108,15 @@ func (f *fileState) record(d []byte, es int) (int, error) {
 	if d[es] != '{' {
 		return f.notObject(d, es, "record")
 	}
-	members, end, err := f.collect(d, es, levelElement)
+	var props propsScan
+	members, end, err := f.collectProps(d, es, levelElement, &props)
 	if err != nil {
 		return end, err
 	}
 	if f.isEnvelope(d, members) {
-		return end, f.envelope(d, members, es, end)
+		return end, f.envelope(d, members, es, end, &props)
 	}
-	return end, f.flatRow(d, members, es, end, nil, "")
+	return end, f.flatRow(d, members, es, end, levelElement, nil, "")
 }
 
 // elementRow reads one element of an API Results array.
@@ -123,7 +128,7 @@ func (f *fileState) elementRow(d []byte, es int, declared map[string]types.Type)
 	if err != nil {
 		return end, err
 	}
-	return end, f.flatRow(d, members, es, end, declared, "")
+	return end, f.flatRow(d, members, es, end, levelElement, declared, "")
 }
 
 // collect reads the members of the object at d[i] into the list of the
@@ -139,6 +144,55 @@ func (f *fileState) collect(d []byte, i, level int) ([]member, int, error) {
 	})
 	f.memBufs[level] = members[:0]
 	return members, end, err
+}
+
+// collectProps is collect for an object that may be a streaming envelope:
+// the members of its first "properties" object are collected on the way
+// into props, so that the record is scanned once.
+func (f *fileState) collectProps(d []byte, i, level int, props *propsScan) ([]member, int, error) {
+	members := f.memBufs[level][:0]
+	end, err := walkObject(d, i, level, func(ks, ke int, esc bool, vs int) (int, error) {
+		k := keyBytes(d, ks, ke, esc)
+		ve, err := f.scanMember(d, k, vs, level, props)
+		if err == nil {
+			members = append(members, member{key: k, vs: vs, ve: ve})
+		}
+		return ve, err
+	})
+	f.memBufs[level] = members[:0]
+	return members, end, err
+}
+
+// propsScan holds the members of an object's first "properties" member
+// when that is an object, read while the object was scanned.
+type propsScan struct {
+	seen    bool     // a "properties" member was met
+	ok      bool     // the first one is an object and members holds its members
+	members []member // in f.memBufs[levelProperty]
+}
+
+// scanMember validates the value at d[vs] of the member named key of an
+// object at nesting level, as scanValue does, and returns the offset after
+// it. The first "properties" member's object is walked into props.
+func (f *fileState) scanMember(d, key []byte, vs, level int, props *propsScan) (int, error) {
+	if props.seen || d[vs] != '{' || string(key) != "properties" {
+		if !props.seen && string(key) == "properties" {
+			props.seen = true
+		}
+		return scanValue(d, vs, level+1)
+	}
+	props.seen = true
+	pm := f.memBufs[levelProperty][:0]
+	ve, err := walkObject(d, vs, level+1, func(ks, ke int, esc bool, pvs int) (int, error) {
+		pve, err := scanValue(d, pvs, level+2)
+		if err == nil {
+			pm = append(pm, member{key: keyBytes(d, ks, ke, esc), vs: pvs, ve: pve})
+		}
+		return pve, err
+	})
+	f.memBufs[levelProperty] = pm[:0]
+	props.members, props.ok = pm, err == nil
+	return ve, err
 }
 
 func find(members []member, key string) (member, bool) {
@@ -163,7 +217,7 @@ func (f *fileState) isEnvelope(d []byte, members []member) bool {
 
 // envelope reads a streaming record: the table comes from its category,
 // the row from its properties.
-func (f *fileState) envelope(d []byte, members []member, start, end int) error {
+func (f *fileState) envelope(d []byte, members []member, start, end int, pre *propsScan) error {
 	raw := d[start:end]
 	c, _ := find(members, "category")
 	p, _ := find(members, "properties")
@@ -177,9 +231,16 @@ func (f *fileState) envelope(d []byte, members []member, start, end int) error {
 		f.rejectAt(p.vs, "the record's properties are not an object", raw)
 		return nil
 	}
-	props, _, err := f.collect(d, p.vs, levelProperty)
-	if err != nil {
-		return err // cannot happen: validated when the envelope was read
+	props := pre.members
+	if !pre.ok {
+		var err error
+		if props, _, err = f.collect(d, p.vs, levelProperty); err != nil {
+			return err // cannot happen: validated when the envelope was read
+		}
+	}
+	if f.rec != nil {
+		f.typeRowRec(t, d, props, start, end, p.vs, levelProperty)
+		return nil
 	}
 	f.typeRow(t, d, props, start, end, nil)
 	return nil
@@ -210,8 +271,9 @@ func (f *fileState) categoryTable(category []byte) (string, string) {
 
 // flatRow reads a flat row object. Its table is Options.Table, else its
 // Type column when that names a known table, else laName (the Log
-// Analytics result name) when known, else the file's table.
-func (f *fileState) flatRow(d []byte, members []member, start, end int, declared map[string]types.Type, laName string) error {
+// Analytics result name) when known, else the file's table. level is the
+// nesting level the row object was read at.
+func (f *fileState) flatRow(d []byte, members []member, start, end, level int, declared map[string]types.Type, laName string) error {
 	raw := d[start:end]
 	t := f.l.opts.Table
 	if t == "" {
@@ -227,10 +289,21 @@ func (f *fileState) flatRow(d []byte, members []member, start, end int, declared
 		t = f.fileTable
 	}
 	if t == "" {
+		if f.rec != nil {
+			// Whether this fails the file depends on the rows before.
+			line, col := f.pos.at(start)
+			i := f.rec.addReject(line, col, "", truncRaw(raw), false)
+			f.rec.events = append(f.rec.events, pevent{kind: evNoTable, line: int32(line), rej: i})
+			return nil
+		}
 		if !f.routed {
 			return f.errNoTable()
 		}
 		f.rejectAt(start, noTableReason, raw)
+		return nil
+	}
+	if f.rec != nil && declared == nil {
+		f.typeRowRec(t, d, members, start, end, start, level)
 		return nil
 	}
 	f.typeRow(t, d, members, start, end, declared)

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"encoding/binary"
 	"fmt"
 	"unicode/utf8"
 )
@@ -98,6 +99,14 @@ func scanLiteral(d []byte, i int, lit string) (int, error) {
 func scanString(d []byte, i int) (end int, esc bool, err error) {
 	j := i + 1
 	for j < len(d) {
+		// Skip eight plain bytes at a time: none a quote, a backslash or a
+		// control character.
+		for j+8 <= len(d) && !specialInWord(binary.LittleEndian.Uint64(d[j:])) {
+			j += 8
+		}
+		if j >= len(d) {
+			break
+		}
 		c := d[j]
 		switch {
 		case c == '"':
@@ -130,6 +139,24 @@ func scanString(d []byte, i int) (end int, esc bool, err error) {
 		}
 	}
 	return j, esc, errEOF(j, "a string")
+}
+
+// Word masks for specialInWord.
+const (
+	lsbs   = 0x0101010101010101
+	msbs   = 0x8080808080808080
+	quotes = '"' * lsbs
+	bslash = '\\' * lsbs
+	spaces = 0x20 * lsbs
+)
+
+// specialInWord reports whether one of the eight bytes of w may be a quote,
+// a backslash or a control character (below 0x20). It never misses one;
+// bytes after the first special byte may be reported falsely.
+func specialInWord(w uint64) bool {
+	q := w ^ quotes
+	b := w ^ bslash
+	return ((q-lsbs)&^q|(b-lsbs)&^b|(w-spaces)&^w)&msbs != 0
 }
 
 func isHex(c byte) bool {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sync"
 	"sync/atomic"
 	"unicode/utf8"
 
@@ -24,6 +25,11 @@ type loader struct {
 	// out, when set, receives batches and rejects as they are made
 	// (Stream); otherwise batches gather in accs (Load).
 	out Sink
+	// The parallel JSON Lines reader's key registries by table, and its
+	// buffers, kept from file to file.
+	colMu   sync.Mutex
+	colRegs map[string]*colRegistry
+	chunks  []*jchunk
 }
 
 func newLoader(opts Options) (*loader, error) {
@@ -183,6 +189,12 @@ type fileState struct {
 	src *srcReader
 	// capture is the position in an Event Hubs Capture file.
 	capture captureState
+	// rec, when set, makes this the state of a worker of the parallel
+	// reader: rows, rejects and formats are recorded in it for the replay.
+	rec *recorder
+	// The sink of the last table a replayed row went to.
+	lastSink      *sink
+	lastSinkTable string
 }
 
 // member is one key/value pair of a JSON object: the key (unescaped) and the
@@ -193,6 +205,13 @@ type member struct {
 }
 
 func (f *fileState) setFormat(ft Format) {
+	if r := f.rec; r != nil {
+		if r.lastFmt != ft {
+			r.lastFmt = ft
+			r.events = append(r.events, pevent{kind: evFormat, table: string(ft)})
+		}
+		return
+	}
 	if f.stats.Format == "" {
 		f.stats.Format = ft
 	}
@@ -218,9 +237,19 @@ func (f *fileState) warnOnce(line int, column, key, msg string) {
 
 // reject counts one unit read and rejected.
 func (f *fileState) reject(line, col int, reason string, raw []byte) {
+	if r := f.rec; r != nil {
+		i := r.addReject(line, col, reason, truncRaw(raw), false)
+		r.events = append(r.events, pevent{kind: evReject, line: int32(line), rej: i})
+		return
+	}
+	f.rejectText(line, col, reason, truncRaw(raw))
+}
+
+// rejectText is reject with the row's text already truncated.
+func (f *fileState) rejectText(line, col int, reason, raw string) {
 	f.stats.Read++
 	f.stats.Rejected++
-	r := Reject{File: f.name, Line: line, Column: col, Reason: reason, Raw: truncRaw(raw)}
+	r := Reject{File: f.name, Line: line, Column: col, Reason: reason, Raw: raw}
 	if c := f.capture; c.message > 0 {
 		// Positions in a message body mean little: name the message.
 		r.Line, r.Column = 0, 0

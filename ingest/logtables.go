@@ -113,5 +113,5 @@ func (f *fileState) laRow(d []byte, rs int, cols *laSpec, laName string) (int, e
 		f.rejectAt(rs, fmt.Sprintf("row has %d values, the table has %d columns", k, len(cols.keys)), d[rs:end])
 		return end, nil
 	}
-	return end, f.flatRow(d, members, rs, end, cols.declared, laName)
+	return end, f.flatRow(d, members, rs, end, 2, cols.declared, laName)
 }

@@ -37,6 +37,9 @@ type sink struct {
 	tgSlot int // TimeGenerated, or -1
 	// rowLine is the line of the row being assembled, for warnings.
 	rowLine int
+	// byCol maps the ids of keys typed by the parallel reader to slots
+	// plus one (0: not yet mapped).
+	byCol []int32
 }
 
 func newSink(f *fileState, acc *tableAcc) *sink {
@@ -218,6 +221,12 @@ func (s *sink) flush() {
 		return
 	}
 	pb := &pendingBatch{n: s.n, names: make([]string, len(s.slots)), cols: make([]*table.Column, len(s.slots))}
+	capacity := s.capacity()
+	if s.n >= s.f.l.batchRows {
+		// A full batch: the next is likely full too, so its columns
+		// are made at full size rather than grown.
+		capacity = s.f.l.batchRows
+	}
 	for i, b := range s.cols {
 		pb.names[i] = s.slots[i].name
 		pb.cols[i] = b.finish()
@@ -225,7 +234,7 @@ func (s *sink) flush() {
 		if s.slots[i].infer {
 			t = types.Null
 		}
-		b.reset(t, s.capacity())
+		b.reset(t, capacity)
 	}
 	s.n = 0
 	s.f.l.emit(s.acc, pb)
