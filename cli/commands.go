@@ -151,11 +151,7 @@ func newHuntCmd(e *env) *cobra.Command {
 					}
 				}
 			}
-			evidence, err := evidenceSource(src, res)
-			if err != nil {
-				return err
-			}
-			out, err := explain(e, res, evidence, allow)
+			out, err := explain(e, res, src, allow)
 			if err != nil {
 				return err
 			}

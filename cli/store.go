@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -16,7 +15,6 @@ import (
 	"github.com/rmmhunt/rmmhunt/hunt"
 	"github.com/rmmhunt/rmmhunt/kql/types"
 	"github.com/rmmhunt/rmmhunt/store"
-	"github.com/rmmhunt/rmmhunt/table"
 )
 
 // openData returns the data a query or hunt runs over: the --data files,
@@ -189,76 +187,4 @@ func parseAge(s string) (time.Duration, error) {
 		return 0, errors.New("negative age")
 	}
 	return d, nil
-}
-
-// evidenceSource returns the in-memory tables the explanation of a hunt's
-// findings joins against: the data itself when it was loaded in memory;
-// for a store, the rows of its device tables that belong to the devices
-// of the findings (by DeviceId or DeviceName).
-func evidenceSource(src hunt.Source, res *hunt.Result) (*engine.MemSource, error) {
-	switch s := src.(type) {
-	case *engine.MemSource:
-		return s, nil
-	case *store.Store:
-		ids, names := map[string]bool{}, map[string]bool{}
-		for _, f := range res.Findings() {
-			if i := f.Schema.Index("DeviceId"); i >= 0 && f.Row[i].S != "" {
-				ids[f.Row[i].S] = true
-			}
-			if i := f.Schema.Index("DeviceName"); i >= 0 && f.Row[i].S != "" {
-				names[f.Row[i].S] = true
-			}
-		}
-		tables := map[string]*table.Table{}
-		if len(ids)+len(names) == 0 {
-			return engine.NewMemSource(tables), nil
-		}
-		for _, name := range s.TableNames() {
-			if !strings.HasPrefix(name, "Device") {
-				continue
-			}
-			t, err := deviceRows(s, name, ids, names)
-			if err != nil {
-				return nil, failErr(err)
-			}
-			if t.Rows() > 0 {
-				tables[name] = t
-			}
-		}
-		return engine.NewMemSource(tables), nil
-	}
-	return engine.NewMemSource(nil), nil
-}
-
-// deviceRows reads the rows of a stored table whose DeviceId or DeviceName
-// is in the given sets.
-func deviceRows(s *store.Store, name string, ids, names map[string]bool) (*table.Table, error) {
-	sch := s.TableSchema(name)
-	out := &table.Table{Name: name, Schema: sch}
-	idCol, nameCol := sch.Index("DeviceId"), sch.Index("DeviceName")
-	if idCol < 0 && nameCol < 0 {
-		return out, nil
-	}
-	it, err := s.Scan(context.Background(), engine.ScanRequest{Table: name, Columns: sch})
-	if err != nil {
-		return nil, err
-	}
-	for {
-		b, err := it.Next()
-		if err != nil {
-			return nil, err
-		}
-		if b == nil {
-			return out, nil
-		}
-		var keep []int
-		for i := 0; i < b.N; i++ {
-			if idCol >= 0 && ids[b.Cols[idCol].Str(i)] || nameCol >= 0 && names[b.Cols[nameCol].Str(i)] {
-				keep = append(keep, i)
-			}
-		}
-		if len(keep) > 0 {
-			out.Batches = append(out.Batches, b.Take(keep))
-		}
-	}
 }
