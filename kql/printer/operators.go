@@ -46,11 +46,19 @@ func (p *printer) operator(op ast.Operator) {
 			p.write("join")
 		}
 		p.opParams(op.Params)
-		p.write(" (")
-		p.indent++
-		p.expr(op.Right, precPipe)
-		p.indent--
-		p.write(") on ")
+		if id, ok := op.Right.(*ast.Ident); ok {
+			// A name or a name pattern (Device*, *): parentheses would
+			// turn a pattern into an expression.
+			p.write(" ")
+			p.expr(id, precPostfix)
+			p.write(" on ")
+		} else {
+			p.write(" (")
+			p.indent++
+			p.expr(op.Right, precPipe)
+			p.indent--
+			p.write(") on ")
+		}
 		p.list(op.On, precOr)
 	case *ast.UnionOp:
 		p.write("union")
