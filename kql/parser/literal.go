@@ -109,6 +109,19 @@ func (p *parser) parseDynamicValue() ast.Expr {
 		}
 		p.next()
 		x := p.parseDynamicValue()
+		if lit, ok := x.(*ast.BasicLit); ok && (lit.Kind == ast.LitLong || lit.Kind == ast.LitReal) {
+			// Signs in front of a number fold into it (++0 is 0, --5
+			// is 5), as for a single sign above.
+			if t.Kind == token.MINUS {
+				if v, neg := strings.CutPrefix(lit.Value, "-"); neg {
+					lit.Value = v
+				} else {
+					lit.Value = "-" + lit.Value
+				}
+			}
+			lit.Pos = t.Span.Join(lit.Pos)
+			return lit
+		}
 		return &ast.UnaryExpr{Op: t.Text, X: x, Pos: t.Span.Join(x.Span())}
 	case token.IDENT:
 		if isBracketIdent(t) {
