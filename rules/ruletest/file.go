@@ -377,6 +377,10 @@ func (f *File) YAML(header string) []byte {
 		if len(t.Rows) > 0 {
 			b.WriteString("    rows:\n")
 			for _, tr := range t.Rows {
+				if len(tr.Rows) == 0 {
+					fmt.Fprintf(&b, "      %s: []\n", flowKey(tr.Table))
+					continue
+				}
 				fmt.Fprintf(&b, "      %s:\n", flowKey(tr.Table))
 				for _, r := range tr.Rows {
 					b.WriteString("        - " + flowRow(r) + "\n")
