@@ -130,6 +130,47 @@ type scanTable struct {
 	src     [nObsFields]int
 	port    int
 	dropper int // DeviceFileEvents: InitiatingProcessFileName
+	// keep, when set, selects the rows of a batch worth visiting; it reads
+	// only the columns keepCols lists, so a store can decode the others
+	// only for the rows it selects (late materialisation).
+	keep     func(b *table.Batch) []int
+	keepCols []int
+}
+
+// filter makes the scan visit only the rows keep selects. keep reads only
+// the columns cols and must be safe for concurrent use.
+func (st *scanTable) filter(cols []int, keep func(b *table.Batch) []int) {
+	st.keep, st.keepCols = keep, cols
+	fc := make([]bool, len(st.req.Columns))
+	for _, c := range cols {
+		if c >= 0 {
+			fc[c] = true
+		}
+	}
+	st.req.FilterCols = fc
+	st.req.Filter = func(b *table.Batch) ([]int, error) { return keep(b), nil }
+}
+
+// strIn returns whether row i of string column c of b is in set, deciding
+// each dictionary value once per batch; false for every row when c < 0.
+func strIn(b *table.Batch, c int, set map[string]bool) func(i int) bool {
+	if c < 0 || len(set) == 0 || b.Cols[c] == nil {
+		return func(int) bool { return false }
+	}
+	col := b.Cols[c]
+	if col.Dict != nil {
+		in := make([]bool, len(col.Dict))
+		any := false
+		for k, v := range col.Dict {
+			in[k] = set[v]
+			any = any || in[k]
+		}
+		if !any {
+			return func(int) bool { return false }
+		}
+		return func(i int) bool { return !col.IsNull(i) && in[col.Codes[i]] }
+	}
+	return func(i int) bool { return set[col.Str(i)] }
 }
 
 // prepare plans a scan of the table, or returns nil when the catalog does
@@ -187,6 +228,10 @@ func (st *scanTable) each(ctx context.Context, src engine.Source, fn func(b *tab
 	if err != nil {
 		return fmt.Errorf("%s: %v", st.name, err)
 	}
+	applied := false
+	if fi, ok := it.(engine.FilteredIterator); ok {
+		applied = fi.FilterApplied()
+	}
 	for {
 		b, err := it.Next()
 		if err != nil {
@@ -194,6 +239,12 @@ func (st *scanTable) each(ctx context.Context, src engine.Source, fn func(b *tab
 		}
 		if b == nil {
 			return nil
+		}
+		if st.keep != nil && !applied {
+			for _, r := range st.keep(b) {
+				fn(b, r)
+			}
+			continue
 		}
 		for r := 0; r < b.N; r++ {
 			fn(b, r)
@@ -438,6 +489,28 @@ func (j *joiner) evidence() error {
 		if st == nil || st.report < 0 || (st.dev < 0 && st.devName < 0) {
 			continue
 		}
+		ids, names := map[string]bool{}, map[string]bool{}
+		for k := range m {
+			if k.dev.byName {
+				names[k.dev.s] = true
+			} else {
+				ids[k.dev.s] = true
+			}
+		}
+		st.filter([]int{st.dev, st.devName, st.report}, func(b *table.Batch) []int {
+			idIn, nameIn := strIn(b, st.dev, ids), strIn(b, st.devName, names)
+			rep := b.Cols[st.report]
+			var sel []int
+			for r := 0; r < b.N; r++ {
+				if (idIn(r) || nameIn(r)) && !rep.IsNull(r) {
+					id := rep.Ints[r]
+					if len(hits(st, b, r, m, func(d devKey) evKey { return evKey{d, id} })) > 0 {
+						sel = append(sel, r)
+					}
+				}
+			}
+			return sel
+		})
 		err := st.each(j.ctx, j.src, func(b *table.Batch, r int) {
 			rep := b.Cols[st.report]
 			if rep.IsNull(r) {
@@ -533,6 +606,20 @@ func (j *joiner) join() error {
 			continue
 		}
 		shaCol := st.src[fSHA1]
+		shas := make(map[string]bool, len(bySHA))
+		for sha := range bySHA {
+			shas[sha] = true
+		}
+		st.filter([]int{shaCol}, func(b *table.Batch) []int {
+			in := strIn(b, shaCol, shas)
+			var sel []int
+			for r := 0; r < b.N; r++ {
+				if in(r) {
+					sel = append(sel, r)
+				}
+			}
+			return sel
+		})
 		err := st.each(j.ctx, j.src, func(b *table.Batch, r int) {
 			sha := str(b, shaCol, r)
 			if sha == "" || len(bySHA[sha]) == 0 {
