@@ -455,8 +455,10 @@ func (pf *parquetFile) readColumn(rg int, name string, t types.Type) (*table.Col
 func readChunk(cc parquet.ColumnChunk, t types.Type, n int) (*table.Column, error) {
 	col := &table.Column{Type: t}
 	// Sized once: appending row by row from nothing spent a third of a
-	// scan's time growing slices.
-	nulls := make([]bool, 0, n)
+	// scan's time growing slices. The null flags are made only when a
+	// page has a null (most columns have none).
+	var nulls []bool
+	seen := 0 // rows read so far
 	switch {
 	case t.UsesInts():
 		col.Ints = make([]int64, 0, n)
@@ -481,12 +483,24 @@ func readChunk(cc parquet.ColumnChunk, t types.Type, n int) (*table.Column, erro
 			defer parquet.Release(p) // its buffers go back to the pool: nothing below keeps them
 			defs := p.DefinitionLevels()
 			rows := int(p.NumRows())
-			isNull := func(j int) bool { return len(defs) > 0 && defs[j] == 0 }
-			for j := 0; j < rows; j++ {
-				nl := isNull(j)
-				nulls = append(nulls, nl)
-				anyNull = anyNull || nl
+			pageNulls := false
+			for _, d := range defs {
+				if d == 0 {
+					pageNulls = true
+					break
+				}
 			}
+			if pageNulls && nulls == nil {
+				nulls = make([]bool, seen, n)
+			}
+			if nulls != nil {
+				for j := 0; j < rows; j++ {
+					nulls = append(nulls, len(defs) > 0 && defs[j] == 0)
+				}
+			}
+			anyNull = anyNull || pageNulls
+			seen += rows
+			isNull := func(j int) bool { return pageNulls && defs[j] == 0 }
 			data := p.Data()
 			switch {
 			case t == types.String || t == types.Guid || t == types.Dynamic || t == types.Null:
@@ -529,6 +543,12 @@ func readChunk(cc parquet.ColumnChunk, t types.Type, n int) (*table.Column, erro
 				if codes == nil && !plainStrings {
 					col.Decode() // a page written without the dictionary
 					plainStrings = true
+				}
+				if codes != nil && !plainStrings && !pageNulls {
+					for _, c := range codes[:rows] {
+						col.Codes = append(col.Codes, uint32(c))
+					}
+					return nil
 				}
 				k := 0
 				for j := 0; j < rows; j++ {
@@ -578,12 +598,32 @@ func readChunk(cc parquet.ColumnChunk, t types.Type, n int) (*table.Column, erro
 					}
 				}
 			case t == types.Int:
+				if !pageNulls {
+					for _, v := range data.Int32()[:rows] {
+						col.Ints = append(col.Ints, int64(v))
+					}
+					return nil
+				}
 				col.Ints = spreadNulls(col.Ints, data.Int32(), rows, isNull, func(v int32) int64 { return int64(v) })
 			case t == types.Datetime:
+				if !pageNulls {
+					for _, v := range data.Int64()[:rows] {
+						col.Ints = append(col.Ints, joinMicros(v, 0))
+					}
+					return nil
+				}
 				col.Ints = spreadNulls(col.Ints, data.Int64(), rows, isNull, func(v int64) int64 { return joinMicros(v, 0) })
 			case t.UsesInts():
+				if !pageNulls {
+					col.Ints = append(col.Ints, data.Int64()[:rows]...)
+					return nil
+				}
 				col.Ints = spreadNulls(col.Ints, data.Int64(), rows, isNull, func(v int64) int64 { return v })
 			case t.UsesReals():
+				if !pageNulls {
+					col.Reals = append(col.Reals, data.Double()[:rows]...)
+					return nil
+				}
 				col.Reals = spreadNulls(col.Reals, data.Double(), rows, isNull, func(v float64) float64 { return v })
 			default:
 				return fmt.Errorf("cannot read type %s", t)
@@ -594,8 +634,8 @@ func readChunk(cc parquet.ColumnChunk, t types.Type, n int) (*table.Column, erro
 			return nil, err
 		}
 	}
-	if len(nulls) != n {
-		return nil, fmt.Errorf("%d values, want %d", len(nulls), n)
+	if seen != n {
+		return nil, fmt.Errorf("%d values, want %d", seen, n)
 	}
 	if anyNull && t != types.String && t != types.Guid {
 		col.Nulls = nulls

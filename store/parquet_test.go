@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"github.com/parquet-go/parquet-go"
 	"math"
 	"reflect"
 	"testing"
@@ -98,5 +99,80 @@ func TestParquetRoundTrip(t *testing.T) {
 	}
 	if row != 15 {
 		t.Errorf("read %d rows, want 15", row)
+	}
+}
+
+// TestReadChunkNullsAfterFullPages reads column chunks of many pages whose
+// first pages have no null and whose last pages have some: the null flags,
+// made only once a page has a null, must still line up with the rows.
+func TestReadChunkNullsAfterFullPages(t *testing.T) {
+	const n = 20_000
+	for _, typ := range []types.Type{types.Long, types.Int, types.Real, types.Datetime} {
+		ps := parquet.NewSchema("t", parquet.Group{"C": leafNode(typ)})
+		var buf bytes.Buffer
+		w := parquet.NewWriter(&buf, ps, parquet.PageBufferSize(512))
+		want := make([]*int64, n)
+		for i := 0; i < n; i++ {
+			var v parquet.Value
+			if i >= n-100 && i%3 == 0 {
+				v = parquet.Value{}.Level(0, 0, 0)
+			} else {
+				x := int64(i)*7 + 1
+				want[i] = &x
+				switch typ {
+				case types.Int:
+					v = parquet.Int32Value(int32(x)).Level(0, 1, 0)
+				case types.Real:
+					v = parquet.DoubleValue(float64(x)).Level(0, 1, 0)
+				default:
+					v = parquet.Int64Value(x).Level(0, 1, 0)
+				}
+			}
+			if _, err := w.WriteRows([]parquet.Row{{v}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		f, err := parquet.OpenFile(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cc := f.RowGroups()[0].ColumnChunks()[0]
+		pages := 0
+		for pg := cc.Pages(); ; pages++ {
+			if _, err := pg.ReadPage(); err != nil {
+				break
+			}
+		}
+		if pages < 3 {
+			t.Fatalf("%s: %d pages; the test needs several", typ, pages)
+		}
+		c, err := readChunk(cc, typ, n)
+		if err != nil {
+			t.Fatalf("%s: %v", typ, err)
+		}
+		for i := 0; i < n; i++ {
+			got := c.Get(i)
+			if want[i] == nil {
+				if !got.Null {
+					t.Fatalf("%s row %d: got %v, want null", typ, i, got)
+				}
+				continue
+			}
+			var g int64
+			switch {
+			case typ == types.Real:
+				g = int64(got.F)
+			case typ == types.Datetime:
+				g = (got.I - types.UnixEpochTicks) / 10
+			default:
+				g = got.I
+			}
+			if got.Null || g != *want[i] {
+				t.Fatalf("%s row %d: got %v, want %d", typ, i, got, *want[i])
+			}
+		}
 	}
 }
