@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/rmmhunt/rmmhunt/kql/binder"
 	"github.com/rmmhunt/rmmhunt/kql/types"
@@ -245,7 +246,17 @@ func (c *collectAcc) add(args, _ []types.Value) {
 		c.addSet(d)
 		return
 	}
-	c.items = append(c.items, d)
+	c.items = append(c.items, keepable(d))
+}
+
+// keepable returns d ready to be kept past the current batch: a string may
+// point into a whole row group's dictionary, and a copy lets the scan drop
+// it.
+func keepable(d any) any {
+	if s, ok := d.(string); ok {
+		return strings.Clone(s)
+	}
+	return d
 }
 
 func (c *collectAcc) addSet(d any) {
@@ -257,7 +268,7 @@ func (c *collectAcc) addSet(d any) {
 		return
 	}
 	c.seen[k] = true
-	c.items = append(c.items, d)
+	c.items = append(c.items, keepable(d))
 }
 
 func (c *collectAcc) result() []types.Value {
@@ -283,6 +294,9 @@ func (a *anyAcc) add(args, _ []types.Value) {
 		return
 	}
 	a.vals = append([]types.Value(nil), args...)
+	for i := range a.vals {
+		a.vals[i].S = strings.Clone(a.vals[i].S)
+	}
 }
 
 func (a *anyAcc) result() []types.Value {

@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"strings"
+
 	"github.com/rmmhunt/rmmhunt/kql/binder"
 	"github.com/rmmhunt/rmmhunt/kql/types"
 	"github.com/rmmhunt/rmmhunt/table"
@@ -84,6 +86,9 @@ func (r *runState) summarize(x *binder.Summarize) (*table.Table, error) {
 				keys := make([]types.Value, len(keyCols))
 				for i, kc := range keyCols {
 					keys[i] = kc.get(row)
+					// A key string may point into a whole row group's
+					// dictionary; a copy lets the scan drop it.
+					keys[i].S = strings.Clone(keys[i].S)
 				}
 				g, err := newGroup(keys)
 				if err != nil {
