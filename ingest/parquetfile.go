@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/parquet-go/parquet-go/encoding/thrift"
 	"io"
 	"math"
 	"os"
@@ -367,8 +368,16 @@ func (f *fileState) readParquet(ra io.ReaderAt, size int64) error {
 	}
 	r := &pqReader{f: f, cols: cols, typeCol: typeCol, nleaves: len(pf.Schema().Columns())}
 	row := 0
+	meta := pf.Metadata()
 	for gi, rg := range pf.RowGroups() {
 		n := int(rg.NumRows())
+		if gi < len(meta.RowGroups) {
+			if err := checkPageHeaders(ra, size, &meta.RowGroups[gi]); err != nil {
+				f.rejectRow(row+1, fmt.Sprintf("corrupt Parquet data in row group %d: rows %d to %d could not be read: %v", gi+1, row+1, row+n, err), nil)
+				row += n
+				continue
+			}
+		}
 		got, err := r.readGroup(rg, row)
 		if err != nil {
 			var fe fatalError
@@ -1173,4 +1182,51 @@ func (f *fileState) rejectRow(n int, reason string, raw []byte) {
 	f.stats.Read++
 	f.stats.Rejected++
 	f.l.addReject(Reject{File: f.name, Row: n, Reason: reason, Raw: truncRaw(raw)})
+}
+
+// maxParquetPage bounds a page's uncompressed size. The Parquet library
+// allocates a page's buffers from the sizes its header declares, before
+// reading it; a corrupt header could make it allocate gigabytes.
+const maxParquetPage = 256 << 20
+
+// checkPageHeaders walks the page headers of every column chunk of a row
+// group before the library reads them: each page must lie inside its
+// chunk, and the chunk inside the file, and no page may declare more than
+// maxParquetPage uncompressed bytes.
+func checkPageHeaders(ra io.ReaderAt, size int64, rg *format.RowGroup) error {
+	for ci := range rg.Columns {
+		md := &rg.Columns[ci].MetaData
+		start := md.DataPageOffset
+		if md.DictionaryPageOffset > 0 && md.DictionaryPageOffset < start {
+			start = md.DictionaryPageOffset
+		}
+		end := start + md.TotalCompressedSize
+		if start < 4 || md.TotalCompressedSize < 0 || end > size-8 || end < start {
+			return fmt.Errorf("column %d: its pages [%d, %d) lie outside the file", ci+1, start, end)
+		}
+		sr := io.NewSectionReader(ra, start, end-start)
+		br := bufio.NewReaderSize(sr, 4096)
+		protocol := thrift.CompactProtocol{}
+		pos := int64(0)
+		for pos < end-start {
+			var h format.PageHeader
+			if err := thrift.NewDecoder(protocol.NewReader(br)).Decode(&h); err != nil {
+				return fmt.Errorf("column %d: page header at byte %d: %v", ci+1, start+pos, err)
+			}
+			at, _ := sr.Seek(0, io.SeekCurrent)
+			pos = at - int64(br.Buffered())
+			switch {
+			case h.CompressedPageSize < 0 || int64(h.CompressedPageSize) > end-start-pos:
+				return fmt.Errorf("column %d: a page at byte %d declares %d bytes, more than its column chunk holds", ci+1, start+pos, h.CompressedPageSize)
+			case h.UncompressedPageSize < 0 || h.UncompressedPageSize > maxParquetPage:
+				return fmt.Errorf("column %d: a page at byte %d declares %d uncompressed bytes (at most %d are read)", ci+1, start+pos, h.UncompressedPageSize, maxParquetPage)
+			}
+			pos += int64(h.CompressedPageSize)
+			if _, err := sr.Seek(pos, io.SeekStart); err != nil {
+				return err
+			}
+			br.Reset(sr)
+		}
+	}
+	return nil
 }
