@@ -96,7 +96,14 @@ func (r *opReader) expectWord(w string) bool {
 
 // scanTo returns the index of the first token at bracket depth 0 from the
 // current one for which stop is true (or the EOF token).
-func (r *opReader) scanTo(stop func(t token.Token) bool) int {
+func (r *opReader) scanTo(stop func(t token.Token) bool) int { return r.scan(stop, false) }
+
+// scanToClose is scanTo that also stops at a closing bracket that ends the
+// enclosing group (depth 0).
+func (r *opReader) scanToClose(stop func(t token.Token) bool) int { return r.scan(stop, true) }
+
+// scan implements scanTo and scanToClose.
+func (r *opReader) scan(stop func(t token.Token) bool, atClose bool) int {
 	depth := 0
 	for j := r.i; j < len(r.toks); j++ {
 		t := r.toks[j]
@@ -107,6 +114,9 @@ func (r *opReader) scanTo(stop func(t token.Token) bool) int {
 			depth++
 			continue
 		case token.RPAREN, token.RBRACK, token.RBRACE:
+			if atClose && depth == 0 {
+				return j
+			}
 			depth--
 			continue
 		}

@@ -350,32 +350,6 @@ func (b *binder) bindScanOp(sc *scope, in Node, x *ast.GenericOp) Node {
 	return n
 }
 
-// scanToClose is scanTo that also stops at a closing bracket that ends the
-// enclosing group (depth 0).
-func (r *opReader) scanToClose(stop func(t token.Token) bool) int {
-	depth := 0
-	for j := r.i; j < len(r.toks); j++ {
-		t := r.toks[j]
-		switch t.Kind {
-		case token.EOF:
-			return j
-		case token.LPAREN, token.LBRACK, token.LBRACE:
-			depth++
-			continue
-		case token.RPAREN, token.RBRACK, token.RBRACE:
-			if depth == 0 {
-				return j
-			}
-			depth--
-			continue
-		}
-		if depth == 0 && stop(t) {
-			return j
-		}
-	}
-	return len(r.toks) - 1
-}
-
 // rewriteSelectors returns e with every selector f replaces (f returns
 // non-nil) swapped for f's result; e itself is modified in place.
 func rewriteSelectors(e ast.Expr, f func(*ast.SelectorExpr) ast.Expr) ast.Expr {
