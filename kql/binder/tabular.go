@@ -213,19 +213,9 @@ func (b *binder) bindSourceOp(sc *scope, op ast.Operator) Node {
 		names := newNameSet()
 		ok := true
 		for i, c := range x.Columns {
-			b.tupleOK = true
-			e := b.bindScalar(sc, row, c.X)
-			if isUnknown(e) {
-				ok = false
-				continue
-			}
-			if call, isTuple := asTupleCall(e); isTuple {
-				cols, good := b.tupleColumns(c, call, ts.add(call), true)
-				ok = ok && good
-				for _, tc := range cols {
-					p.Exprs = append(p.Exprs, tc.X)
-					p.Columns = append(p.Columns, table.Field{Name: names.add(tc.Name), Type: tc.T})
-				}
+			e, done, good := b.bindProjectItem(sc, row, c, p, ts, names)
+			ok = ok && good
+			if done {
 				continue
 			}
 			name := ""
@@ -417,19 +407,9 @@ func (b *binder) bindProject(sc *scope, in Node, x *ast.ProjectOp) Node {
 				}
 				continue
 			}
-			b.tupleOK = true
-			e := b.bindScalar(sc, row, c.X)
-			if isUnknown(e) {
-				ok = false
-				continue
-			}
-			if call, isTuple := asTupleCall(e); isTuple {
-				cols, good := b.tupleColumns(c, call, ts.add(call), true)
-				ok = ok && good
-				for _, tc := range cols {
-					p.Exprs = append(p.Exprs, tc.X)
-					p.Columns = append(p.Columns, table.Field{Name: names.add(tc.Name), Type: tc.T})
-				}
+			e, done, good := b.bindProjectItem(sc, row, c, p, ts, names)
+			ok = ok && good
+			if done {
 				continue
 			}
 			if len(c.Names) > 1 {

@@ -150,3 +150,25 @@ func seriesOperandError(a []types.Type) string {
 	}
 	return ""
 }
+
+// bindProjectItem binds one item of project or print. A tuple-valued call
+// adds all its columns to p itself (done); otherwise the bound expression
+// is returned for the caller to name. ok is false when binding failed
+// (done is then true as well).
+func (b *binder) bindProjectItem(sc *scope, row *rowScope, c *ast.NamedExpr, p *Project, ts *tupleSplit, names *nameSet) (e Expr, done, ok bool) {
+	b.tupleOK = true
+	e = b.bindScalar(sc, row, c.X)
+	if isUnknown(e) {
+		return nil, true, false
+	}
+	call, isTuple := asTupleCall(e)
+	if !isTuple {
+		return e, false, true
+	}
+	cols, ok := b.tupleColumns(c, call, ts.add(call), true)
+	for _, tc := range cols {
+		p.Exprs = append(p.Exprs, tc.X)
+		p.Columns = append(p.Columns, table.Field{Name: names.add(tc.Name), Type: tc.T})
+	}
+	return nil, true, ok
+}
