@@ -733,33 +733,13 @@ func (r *pqReader) scalarCell(t types.Type, infer bool, c pqCol, v parquet.Value
 		case pqDate:
 			ticks = int64(v.Int32())*ticksPerDay + types.UnixEpochTicks
 		}
-		switch t {
-		case types.Datetime:
-			cl.kind, cl.i = kInt, ticks
-		case types.String:
-			cl.kind, cl.s = kStr, types.FormatDatetime(ticks)
-		case types.Dynamic:
-			cl.kind, cl.d = kDyn, types.FormatDatetime(ticks)
-		default:
-			return "is not a " + t.String()
-		}
-		return ""
+		return ticksCell(t, types.Datetime, ticks, types.FormatDatetime, cl)
 	case pqTime:
 		ticks := unitTicks(v.Int64(), pl.unit)
 		if v.Kind() == parquet.Int32 {
 			ticks = unitTicks(int64(v.Int32()), pl.unit)
 		}
-		switch t {
-		case types.Timespan:
-			cl.kind, cl.i = kInt, ticks
-		case types.String:
-			cl.kind, cl.s = kStr, types.FormatTimespan(ticks)
-		case types.Dynamic:
-			cl.kind, cl.d = kDyn, types.FormatTimespan(ticks)
-		default:
-			return "is not a " + t.String()
-		}
-		return ""
+		return ticksCell(t, types.Timespan, ticks, types.FormatTimespan, cl)
 	case pqUUID:
 		b := v.ByteArray()
 		if len(b) != 16 {
@@ -809,6 +789,23 @@ func unitTicks(n, unit int64) int64 {
 		return n / (100 / unit)
 	}
 	return n
+}
+
+// ticksCell types a datetime or timespan value (ticks) for a column of type
+// t: the value itself when t is its own type (native), its Kusto text for
+// a string or dynamic column, else an error.
+func ticksCell(t, native types.Type, ticks int64, format func(int64) string, cl *cell) string {
+	switch t {
+	case native:
+		cl.kind, cl.i = kInt, ticks
+	case types.String:
+		cl.kind, cl.s = kStr, format(ticks)
+	case types.Dynamic:
+		cl.kind, cl.d = kDyn, format(ticks)
+	default:
+		return "is not a " + t.String()
+	}
+	return ""
 }
 
 // intCell types an integer for a column of type t; declared is the type the
