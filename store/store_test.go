@@ -45,16 +45,7 @@ func checkCounts(t *testing.T, res *store.IngestResult) {
 
 // rowsOf renders a table's rows as sorted lines.
 func rowsOf(tb *table.Table) []string {
-	var out []string
-	for _, b := range tb.Batches {
-		for i := 0; i < b.N; i++ {
-			var parts []string
-			for _, v := range b.Row(i) {
-				parts = append(parts, v.String())
-			}
-			out = append(out, strings.Join(parts, "|"))
-		}
-	}
+	out := rowsInOrder(tb)
 	sort.Strings(out)
 	return out
 }
@@ -117,15 +108,9 @@ func TestStoreMatchesMemory(t *testing.T) {
 // run runs a query and returns its rows, sorted.
 func run(t *testing.T, text string, src hunt.Source, now time.Time) []string {
 	t.Helper()
-	q, err := query.CompileString("q", text, src.Catalog())
-	if err != nil {
-		t.Fatalf("%s: %v", text, err)
-	}
-	tb, err := q.Run(context.Background(), src, now)
-	if err != nil {
-		t.Fatalf("%s: %v", text, err)
-	}
-	return rowsOf(tb)
+	out := runInOrder(t, text, src, now)
+	sort.Strings(out)
+	return out
 }
 
 // nowOf is the newest Timestamp of a store.
