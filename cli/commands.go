@@ -390,29 +390,18 @@ func genStore(e *env, dir string, opts gen.Options) error {
 // whole text.
 func checkQueryText(f *token.File, cat binder.Catalog) []*diag.List {
 	q, err := query.CompileAll(f, cat)
-	if err == nil || q.Root != nil || len(q.Roots) > 0 {
+	if err == nil {
 		return []*diag.List{q.Diags}
 	}
-	if _, pd := parser.ParseQuery(f); pd == nil || !pd.HasErrors() {
+	files, _, ok := parser.SplitEditorQueries(f)
+	if !ok {
 		return []*diag.List{q.Diags}
-	}
-	spans := parser.EditorQueries(f)
-	if len(spans) < 2 {
-		return []*diag.List{q.Diags}
-	}
-	var files []*token.File
-	for _, sp := range spans {
-		pf := parser.EditorQueryFile(f, sp)
-		if _, d := parser.ParseQuery(pf); d != nil && d.HasErrors() {
-			return []*diag.List{q.Diags}
-		}
-		files = append(files, pf)
 	}
 	lists := make([]*diag.List, 0, len(files))
 	for i, pf := range files {
 		pq, _ := query.CompileAll(pf, cat)
 		if i == 0 {
-			pq.Diags.Warnf(spans[0], "the text is %d queries separated by blank lines; each is checked on its own", len(spans))
+			pq.Diags.Warnf(parser.EditorQueries(f)[0], "the text is %d queries separated by blank lines; each is checked on its own", len(files))
 			pq.Diags.Sort()
 		}
 		lists = append(lists, pq.Diags)

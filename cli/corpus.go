@@ -129,24 +129,13 @@ func runCorpusQuery(text string, empty, data *engine.MemSource, now time.Time) c
 		out.queries = 1
 		return out
 	}
-	spans := parser.EditorQueries(file)
-	if len(spans) < 2 {
+	files, trees, ok := parser.SplitEditorQueries(file)
+	if !ok {
+		// One query, or parts that do not parse either: the whole
+		// text's first error.
 		return corpusOutcome{msg: firstDiag(pd), queries: 1}
 	}
-	var trees []*ast.Query
-	var files []*token.File
-	for _, sp := range spans {
-		f := parser.EditorQueryFile(file, sp)
-		t, d := parser.ParseQuery(f)
-		if d != nil && d.HasErrors() {
-			// Report the whole text's first error: the split did not
-			// give queries that parse either.
-			return corpusOutcome{msg: firstDiag(pd), queries: 1}
-		}
-		trees = append(trees, t)
-		files = append(files, f)
-	}
-	res := corpusOutcome{stage: 3, queries: len(spans)}
+	res := corpusOutcome{stage: 3, queries: len(files)}
 	for i, t := range trees {
 		o := runCorpusTree(files[i], t, empty, data, now)
 		res.emptyExternal += o.emptyExternal

@@ -1,6 +1,7 @@
 package parser
 
 import (
+	"github.com/rmmhunt/rmmhunt/kql/ast"
 	"strings"
 
 	"github.com/rmmhunt/rmmhunt/kql/scanner"
@@ -106,4 +107,28 @@ func EditorQueryFile(f *token.File, span token.Span) *token.File {
 	nf := token.NewFile(f.Name, string(b))
 	nf.LineBase, nf.ColBase = f.LineBase, f.ColBase
 	return nf
+}
+
+// SplitEditorQueries returns the queries of f as Kusto's editors delimit
+// them (see EditorQueries), each as a File with the positions of the whole
+// text and its parsed tree, when f does not parse as one query but is two
+// or more queries that each parse. ok is false otherwise.
+func SplitEditorQueries(f *token.File) (files []*token.File, trees []*ast.Query, ok bool) {
+	if _, d := ParseQuery(f); d == nil || !d.HasErrors() {
+		return nil, nil, false
+	}
+	spans := EditorQueries(f)
+	if len(spans) < 2 {
+		return nil, nil, false
+	}
+	for _, sp := range spans {
+		pf := EditorQueryFile(f, sp)
+		t, d := ParseQuery(pf)
+		if d != nil && d.HasErrors() {
+			return nil, nil, false
+		}
+		files = append(files, pf)
+		trees = append(trees, t)
+	}
+	return files, trees, true
 }
