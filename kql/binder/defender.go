@@ -83,6 +83,12 @@ var cloudFunctions = map[string]string{
 	"SeenBy":      "SeenBy() lists the devices that discovered a device through Defender's device discovery service, whose observations exported tables do not carry",
 }
 
+// cloudOnly is the message for a call of a Defender function of Microsoft's
+// cloud data.
+func cloudOnly(name, why string) string {
+	return fmt.Sprintf("%s is a Microsoft Defender XDR function of Microsoft's cloud data, not available offline: %s", name, why)
+}
+
 var (
 	defenderOnce sync.Once
 	defenderLits map[string]*ast.FuncLit
@@ -117,7 +123,7 @@ func isDefenderFunction(name string) bool {
 // of Microsoft's cloud data, or a catalog without the table it reads.
 func (b *binder) defenderBinding(name string, pos token.Span) *binding {
 	if why, ok := cloudFunctions[name]; ok {
-		b.unsupported(pos, "%s is a Microsoft Defender XDR function of Microsoft's cloud data, not available offline: %s", name, why)
+		b.unsupported(pos, "%s", cloudOnly(name, why))
 		return nil
 	}
 	f := defenderFuncs[name]
@@ -198,6 +204,6 @@ func (b *binder) bindFileProfile(sc *scope, in Node, x *ast.InvokeOp) Node {
 		cols = append(cols, c)
 		exprs = append(exprs, &Const{V: types.NullOf(c.Type), Pos: x.Pos})
 	}
-	b.diags.NotComputedf(x.Call.Fun.Pos, "FileProfile is a Microsoft Defender XDR function of Microsoft's cloud data, not available offline: %s", cloudFunctions["FileProfile"])
+	b.diags.NotComputedf(x.Call.Fun.Pos, "%s", cloudOnly("FileProfile", cloudFunctions["FileProfile"]))
 	return &Project{Input: in, Exprs: exprs, Columns: cols}
 }
