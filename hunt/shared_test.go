@@ -14,6 +14,7 @@ import (
 	"github.com/rmmhunt/rmmhunt/kql/types"
 	"github.com/rmmhunt/rmmhunt/pack/builtin"
 	"github.com/rmmhunt/rmmhunt/rules"
+	"github.com/rmmhunt/rmmhunt/table"
 )
 
 // sameResult fails the test when two hunt results differ in any rule's
@@ -149,21 +150,9 @@ func (c *countingSource) Scan(ctx context.Context, req engine.ScanRequest) (engi
 // TestSharedScanScansOnce checks that the pack reads each of its tables
 // once.
 func TestSharedScanScansOnce(t *testing.T) {
-	dir := t.TempDir()
-	truth, err := gen.Generate(gen.Options{Devices: 10, Days: 6, Seed: 5, OutDir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := ingest.Load([]string{dir}, ingest.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	pk, _, err := builtin.Rules()
-	if err != nil {
-		t.Fatal(err)
-	}
-	src := &countingSource{MemSource: engine.NewMemSource(res.Tables), scans: map[string]int{}}
-	out := hunt.Run(context.Background(), pk, src, types.TimeFromTicks(int64(truth.ReferenceTime)))
+	tables, now, pk := packFleet(t, gen.Options{Devices: 10, Days: 6, Seed: 5})
+	src := &countingSource{MemSource: engine.NewMemSource(tables), scans: map[string]int{}}
+	out := hunt.Run(context.Background(), pk, src, now)
 	if f := out.Failed(); len(f) > 0 {
 		t.Fatal(f[0].Err)
 	}
@@ -177,22 +166,13 @@ func TestSharedScanScansOnce(t *testing.T) {
 // BenchmarkPack measures the pack over a generated fleet with shared scans
 // (Run) and with one scan per rule (RunEach).
 func BenchmarkPack(b *testing.B) {
-	dir := b.TempDir()
-	truth, err := gen.Generate(gen.Options{Devices: 300, Days: 10, Seed: 1, OutDir: dir})
-	if err != nil {
-		b.Fatal(err)
+	tables, now, pk := packFleet(b, gen.Options{Devices: 300, Days: 10, Seed: 1})
+	src := engine.NewMemSource(tables)
+	rows := 0
+	for _, tb := range tables {
+		rows += tb.Rows()
 	}
-	res, err := ingest.Load([]string{dir}, ingest.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	pk, _, err := builtin.Rules()
-	if err != nil {
-		b.Fatal(err)
-	}
-	src := engine.NewMemSource(res.Tables)
-	now := types.TimeFromTicks(int64(truth.ReferenceTime))
-	b.Logf("%d rules over %d rows", len(pk), res.Stored)
+	b.Logf("%d rules over %d rows", len(pk), rows)
 	for _, c := range []struct {
 		name string
 		run  func(context.Context, []*rules.Rule, hunt.Source, time.Time) *hunt.Result
@@ -203,4 +183,24 @@ func BenchmarkPack(b *testing.B) {
 			}
 		})
 	}
+}
+
+// packFleet generates a fleet with opts (into a temporary folder), loads
+// it, and returns its tables, its reference time and the built-in pack.
+func packFleet(tb testing.TB, opts gen.Options) (map[string]*table.Table, time.Time, []*rules.Rule) {
+	tb.Helper()
+	opts.OutDir = tb.TempDir()
+	truth, err := gen.Generate(opts)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	res, err := ingest.Load([]string{opts.OutDir}, ingest.Options{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	pk, _, err := builtin.Rules()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return res.Tables, types.TimeFromTicks(int64(truth.ReferenceTime)), pk
 }
