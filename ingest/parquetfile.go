@@ -929,20 +929,9 @@ func (r *pqReader) appendField(dst []byte, n *pqNode, vals [][]parquet.Value) ([
 	if !n.repeated {
 		return r.appendValue(dst, n, vals)
 	}
-	elems, err := split(n, vals)
-	if err != nil {
-		return dst, err
-	}
-	dst = append(dst, '[')
-	for i, e := range elems {
-		if i > 0 {
-			dst = append(dst, ',')
-		}
-		if dst, err = r.appendValue(dst, n, e); err != nil {
-			return dst, err
-		}
-	}
-	return append(dst, ']'), nil
+	return appendArray(dst, n, vals, func(dst []byte, e [][]parquet.Value) ([]byte, error) {
+		return r.appendValue(dst, n, e)
+	})
 }
 
 // split divides the values of repeated node n within one instance of its
@@ -1004,25 +993,12 @@ func (r *pqReader) appendValue(dst []byte, n *pqNode, vals [][]parquet.Value) ([
 		if rep.leaf < 0 && len(rep.children) == 1 {
 			elem = rep.children[0]
 		}
-		elems, err := split(rep, vals)
-		if err != nil {
-			return dst, err
-		}
-		dst = append(dst, '[')
-		for i, e := range elems {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
+		return appendArray(dst, rep, vals, func(dst []byte, e [][]parquet.Value) ([]byte, error) {
 			if elem == rep {
-				dst, err = r.appendValue(dst, rep, e)
-			} else {
-				dst, err = r.appendField(dst, elem, e)
+				return r.appendValue(dst, rep, e)
 			}
-			if err != nil {
-				return dst, err
-			}
-		}
-		return append(dst, ']'), nil
+			return r.appendField(dst, elem, e)
+		})
 	case n.isMap && len(n.children) == 1 && n.children[0].repeated && len(n.children[0].children) == 2:
 		kv := n.children[0]
 		elems, err := split(kv, vals)
@@ -1061,6 +1037,25 @@ func (r *pqReader) appendValue(dst []byte, n *pqNode, vals [][]parquet.Value) ([
 		}
 	}
 	return append(dst, '}'), nil
+}
+
+// appendArray appends the instances of the repeated node n found in vals as
+// a JSON array, each written by elem.
+func appendArray(dst []byte, n *pqNode, vals [][]parquet.Value, elem func([]byte, [][]parquet.Value) ([]byte, error)) ([]byte, error) {
+	elems, err := split(n, vals)
+	if err != nil {
+		return dst, err
+	}
+	dst = append(dst, '[')
+	for i, e := range elems {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		if dst, err = elem(dst, e); err != nil {
+			return dst, err
+		}
+	}
+	return append(dst, ']'), nil
 }
 
 // appendScalarJSON appends a leaf value as JSON.
